@@ -1,0 +1,6 @@
+//! standoff: a Monte Carlo simulator of coercive bilateral bargaining.
+#![warn(missing_docs)]
+
+pub mod date;
+pub mod model;
+pub mod outcome;

@@ -1,0 +1,643 @@
+//! Validated domain types: what the engine sees. Built only by `config`
+//! (from a TOML file) or by code; never deserialised directly.
+//!
+//! Conventions: players are indexed 0 and 1 (`Side`); money is in USD bn;
+//! utilities of deal terms are in [0, 1] for each player (0 = every issue at
+//! its worst for that player, 1 = every issue at its best).
+
+use crate::date::Date;
+
+/// Index of a player: 0 or 1.
+pub type Side = usize;
+
+/// The other player.
+#[inline]
+pub fn other(s: Side) -> Side {
+    1 - s
+}
+
+/// A validated scenario.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// Scenario name (used to name output folders).
+    pub name: String,
+    /// Dated rounds, focal deadline and horizon.
+    pub clock: Clock,
+    /// The two players.
+    pub players: [Player; 2],
+    /// The deal space.
+    pub issues: Vec<Issue>,
+    /// Pressure levers (both sides').
+    pub levers: Vec<Lever>,
+    /// Exogenous events.
+    pub events: Vec<Event>,
+    /// Who proposes when, and the grid of offers.
+    pub protocol: Protocol,
+    /// Offer paths, one per proposer (derived from issues and `protocol.resolution`).
+    pub paths: [OfferPath; 2],
+}
+
+/// The calendar of a run.
+#[derive(Debug, Clone)]
+pub struct Clock {
+    /// Date of round 0.
+    pub start: Date,
+    /// Days per round.
+    pub days_per_round: u32,
+    /// Number of rounds; rounds are 0..horizon, and no deal after the last is the status quo.
+    pub horizon: u32,
+    /// An optional focal deadline with audience costs.
+    pub focal: Option<FocalDeadline>,
+}
+
+impl Clock {
+    /// The calendar date of round `r`.
+    pub fn date_of(&self, r: u32) -> Date {
+        self.start.plus_days(r as i64 * self.days_per_round as i64)
+    }
+}
+
+/// A focal date (e.g. a summit) that is costly to pass without a deal.
+#[derive(Debug, Clone)]
+pub struct FocalDeadline {
+    /// Its name.
+    pub name: String,
+    /// Its date.
+    pub date: Date,
+    /// The first round that falls on or after the date; passing it means reaching this round without a deal.
+    pub round: u32,
+    /// One-off audience cost to each side (USD bn) when the date passes without a deal.
+    pub audience_cost: [f64; 2],
+    /// Fall in each side's domestic support when the date passes without a deal.
+    pub support_loss: [f64; 2],
+}
+
+/// A distribution of a scalar (private types, event magnitudes).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Dist {
+    /// Always this value.
+    Fixed(f64),
+    /// Uniform on [lo, hi].
+    Uniform {
+        /// Lower bound.
+        lo: f64,
+        /// Upper bound.
+        hi: f64,
+    },
+    /// Normal, truncated to [lo, hi] by rejection (falls back to clamping after 64 tries).
+    Normal {
+        /// Mean before truncation.
+        mean: f64,
+        /// Standard deviation before truncation.
+        sd: f64,
+        /// Lower truncation bound.
+        lo: f64,
+        /// Upper truncation bound.
+        hi: f64,
+    },
+    /// One of the values, equally likely.
+    Choice(Vec<f64>),
+}
+
+impl Dist {
+    /// The mean (of the truncated normal approximately: its untruncated mean clamped).
+    pub fn mean(&self) -> f64 {
+        match self {
+            Dist::Fixed(v) => *v,
+            Dist::Uniform { lo, hi } => 0.5 * (lo + hi),
+            Dist::Normal { mean, lo, hi, .. } => mean.clamp(*lo, *hi),
+            Dist::Choice(v) => v.iter().sum::<f64>() / v.len() as f64,
+        }
+    }
+    /// The smallest and largest values it can take.
+    pub fn support(&self) -> (f64, f64) {
+        match self {
+            Dist::Fixed(v) => (*v, *v),
+            Dist::Uniform { lo, hi } | Dist::Normal { lo, hi, .. } => (*lo, *hi),
+            Dist::Choice(v) => (
+                v.iter().cloned().fold(f64::INFINITY, f64::min),
+                v.iter().cloned().fold(f64::NEG_INFINITY, f64::max),
+            ),
+        }
+    }
+}
+
+/// What each run draws privately for a player.
+#[derive(Debug, Clone)]
+pub struct TypeDist {
+    /// Reservation value: the utility of the status quo (no deal), on the deal-utility scale.
+    pub reservation: Dist,
+    /// Multiplier on the player's own flow costs (its true cost of delay).
+    pub delay_cost: Dist,
+    /// Resolve: divides the concession exponent (resolve > 1 concedes more slowly).
+    pub resolve: Dist,
+}
+
+/// Ratification of an accepted deal at home.
+#[derive(Debug, Clone)]
+pub struct Ratification {
+    /// Probability of ratification when support is at its initial level and the deal is worth exactly the reservation value.
+    pub base: f64,
+    /// Logit change per unit of support above the initial level.
+    pub support_slope: f64,
+    /// Logit change per unit of deal utility above the current no-deal value.
+    pub terms_slope: f64,
+    /// One-off cost (USD bn) to this side when it fails to ratify.
+    pub failure_cost: f64,
+    /// Fall in support after a failed ratification.
+    pub failure_support_loss: f64,
+    /// Rise in the reservation value after a failed ratification (the legislature wants more).
+    pub failure_hardening: f64,
+}
+
+/// Domestic politics (two-level game).
+#[derive(Debug, Clone)]
+pub struct Politics {
+    /// Support at round 0, in [0, 1].
+    pub initial_support: f64,
+    /// Fall in support per USD bn of cost borne in a round.
+    pub pain: f64,
+    /// Fall in support per unit of own utility conceded in an offer.
+    pub concession: f64,
+    /// Rise in support per round in which the leader stands firm (does not concede).
+    pub firmness: f64,
+    /// Ratification of deals.
+    pub ratification: Ratification,
+}
+
+/// Which deadline a time-dependent strategy concedes towards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeadlineRef {
+    /// The focal deadline (falls back to the horizon if there is none).
+    Focal,
+    /// The hard horizon.
+    Horizon,
+}
+
+/// A player's bidding strategy.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Strategy {
+    /// Faratin et al. (1998) time-dependent concession: target utility
+    /// `floor + (1 - floor) * (1 - (k/T)^(1/e))`; e < 1 Boulware, e = 1 linear, e > 1 Conceder.
+    TimeDependent {
+        /// Concession exponent e (> 0).
+        exponent: f64,
+        /// The deadline T aimed at.
+        deadline: DeadlineRef,
+    },
+    /// Relative tit-for-tat: concede (in own utility) `reciprocity` times what the
+    /// opponent conceded last round (in own utility), plus `step` per round.
+    TitForTat {
+        /// Share of the opponent's concession returned.
+        reciprocity: f64,
+        /// Unconditional concession per round (utility), to break deadlocks.
+        step: f64,
+    },
+    /// Concedes nothing before the deadline, then offers its floor.
+    Hardliner {
+        /// The deadline after which it concedes.
+        deadline: DeadlineRef,
+    },
+}
+
+/// When a responder accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Acceptance {
+    /// Accept if the offer is worth at least the higher of its own next offer (discounted, net of next round's cost) and its no-deal value.
+    NextOfferOrNoDeal,
+    /// Accept if the offer is worth at least its no-deal value.
+    NoDeal,
+    /// Accept if the offer is worth at least its own next offer.
+    NextOffer,
+}
+
+/// A player, validated.
+#[derive(Debug, Clone)]
+pub struct Player {
+    /// Name, e.g. `korea`.
+    pub name: String,
+    /// USD bn that one unit of deal utility is worth to this player (converts costs to utility).
+    pub bn_per_util: f64,
+    /// Per-round discount factor in (0, 1].
+    pub discount: f64,
+    /// Cost (USD bn) this player bears in every round without a deal.
+    pub flow_cost: f64,
+    /// Rounds for which current extra pressure (lever and event costs) is expected to persist after a breakdown; scales how much it lowers the no-deal value.
+    pub pressure_horizon: f64,
+    /// The private type's distribution.
+    pub types: TypeDist,
+    /// Domestic politics.
+    pub politics: Politics,
+    /// Bidding strategy.
+    pub strategy: Strategy,
+    /// Acceptance rule.
+    pub acceptance: Acceptance,
+    /// Whether this side walks away when its no-deal value exceeds the best deal it expects the other to accept.
+    pub can_walk_away: bool,
+}
+
+/// One player's view of one issue.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct IssuePref {
+    /// Salience (weights of a player sum to 1 over issues).
+    pub weight: f64,
+    /// True if this player prefers high values.
+    pub prefers_high: bool,
+    /// Value-curve exponent: satisfaction^exponent; < 1 concave (risk-averse), 1 linear, > 1 convex.
+    pub exponent: f64,
+}
+
+impl IssuePref {
+    /// Weighted value of normalised position `x` in [0, 1] (0 = range low, 1 = range high).
+    #[inline]
+    pub fn value(&self, x: f64) -> f64 {
+        let s = if self.prefers_high { x } else { 1.0 - x };
+        let v = if self.exponent == 1.0 {
+            s
+        } else {
+            s.max(0.0).powf(self.exponent)
+        };
+        self.weight * v
+    }
+}
+
+/// An issue of the deal.
+#[derive(Debug, Clone)]
+pub struct Issue {
+    /// Name, e.g. `annual_cap`.
+    pub name: String,
+    /// Unit, e.g. `usd_bn_per_year`.
+    pub unit: String,
+    /// Low end of the range.
+    pub lo: f64,
+    /// High end of the range (> lo).
+    pub hi: f64,
+    /// Each player's preference.
+    pub prefs: [IssuePref; 2],
+}
+
+impl Issue {
+    /// Real value of normalised position x.
+    #[inline]
+    pub fn value_at(&self, x: f64) -> f64 {
+        self.lo + x * (self.hi - self.lo)
+    }
+}
+
+/// When a lever's owner uses it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LeverPolicy {
+    /// After this many consecutive rounds in which the opponent's offers did not improve for the owner.
+    Stalled {
+        /// Rounds without progress.
+        rounds: u32,
+    },
+    /// When credibility × expected pressure gain exceeds the owner's expected cost (see docs/model.md).
+    ExpectedGain,
+    /// At this round.
+    AtRound {
+        /// The round.
+        round: u32,
+    },
+    /// This many rounds before the focal deadline (or horizon), if no deal.
+    BeforeDeadline {
+        /// Rounds before the deadline.
+        rounds: u32,
+    },
+    /// Never (switched off).
+    Never,
+}
+
+/// A pressure lever.
+#[derive(Debug, Clone)]
+pub struct Lever {
+    /// Name, e.g. `visa_review`.
+    pub name: String,
+    /// Who pulls it.
+    pub owner: Side,
+    /// Who it hurts (the other side).
+    pub target: Side,
+    /// Cost (USD bn) per active round to the target.
+    pub cost_to_target: f64,
+    /// Cost (USD bn) per active round to the owner.
+    pub cost_to_owner: f64,
+    /// One-off cost (USD bn) to the target when it is carried out.
+    pub one_off_cost: f64,
+    /// Probability that a threatened use is carried out.
+    pub credibility: f64,
+    /// Hardening of the target while active: support rises by backlash × (1 − support) when used, and the target's concession rate is multiplied by (1 − backlash).
+    pub backlash: f64,
+    /// Softening of the target while active: its concession rate is multiplied by (1 + softening) (sweeteners).
+    pub softening: f64,
+    /// Hardening of the owner while active: the owner's concession rate is multiplied by (1 − owner_resolve) (demands, stalling).
+    pub owner_resolve: f64,
+    /// Added to the hazard of events that are sensitive to levers (e.g. an FX shock under a rating squeeze), while active.
+    pub hazard: f64,
+    /// Rounds it stays active once used (0: until the run ends).
+    pub duration: u32,
+    /// Per-round decay of its costs while active: cost × (1 − decay)^age.
+    pub decay: f64,
+    /// How many times it can be used in a run.
+    pub max_uses: u32,
+    /// When the owner uses it.
+    pub policy: LeverPolicy,
+    /// Earliest round it can be used.
+    pub from_round: u32,
+}
+
+/// How an event is triggered.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Trigger {
+    /// On a fixed round, with this probability.
+    OnRound {
+        /// The round.
+        round: u32,
+        /// Probability that it happens.
+        probability: f64,
+    },
+    /// Each round in [from_round, to_round] with hazard
+    /// `base + slope * issue_value / (reserves + cushion_value) + lever_sensitivity * Σ active lever hazards`, capped at 1.
+    Hazard {
+        /// Base hazard per round.
+        base: f64,
+        /// First round it can fire.
+        from_round: u32,
+        /// Last round it can fire.
+        to_round: u32,
+        /// Optional exposure term.
+        exposure: Option<Exposure>,
+        /// Weight on the hazards added by active levers.
+        lever_sensitivity: f64,
+    },
+}
+
+/// Exposure of an event's hazard to the terms on the table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exposure {
+    /// Issue whose value on the table drives the hazard (e.g. the annual cash cap).
+    pub issue: usize,
+    /// Denominator (e.g. FX reserves, USD bn).
+    pub reserves: f64,
+    /// Issue whose value adds to the denominator (e.g. a swap line).
+    pub cushion: Option<usize>,
+    /// Hazard per unit of issue_value / (reserves + cushion).
+    pub slope: f64,
+}
+
+/// What an event does to one player.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Effect {
+    /// One-off cost (USD bn).
+    pub one_off_cost: f64,
+    /// Change in flow cost per round from now on (USD bn; may be negative, the total never goes below 0).
+    pub flow_cost: f64,
+    /// Shift in domestic support.
+    pub support: f64,
+    /// Multiplier on the concession rate from now on (< 1 hardens, > 1 softens).
+    pub concession: f64,
+    /// Shift in the reservation value (utility).
+    pub reservation: f64,
+}
+
+/// An exogenous event.
+#[derive(Debug, Clone)]
+pub struct Event {
+    /// Name, e.g. `fx_shock`.
+    pub name: String,
+    /// When it fires.
+    pub trigger: Trigger,
+    /// How many times it can fire in a run.
+    pub max_occurrences: u32,
+    /// Effect on each player.
+    pub effects: [Effect; 2],
+}
+
+/// Who proposes in each round.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ProposerRule {
+    /// Alternating, this side first.
+    Alternate {
+        /// The first proposer.
+        first: Side,
+    },
+    /// Each round side 0 proposes with this probability (recognition).
+    Random {
+        /// Probability that side 0 proposes.
+        p0: f64,
+    },
+}
+
+/// The bargaining protocol.
+#[derive(Debug, Clone)]
+pub struct Protocol {
+    /// Who proposes.
+    pub proposer: ProposerRule,
+    /// Grid steps per issue on the offer path.
+    pub resolution: u32,
+    /// Failed ratifications after which the talks break down.
+    pub max_ratifications: u32,
+}
+
+/// The trade-off path of one proposer: from the offer best for it (index 0)
+/// to the offer best for its opponent, conceding at each step on the issue
+/// where the opponent gains most per unit the proposer gives up. Every point
+/// is Pareto-efficient on the grid for separable concave utilities, so offers
+/// along it logroll.
+#[derive(Debug, Clone, Default)]
+pub struct OfferPath {
+    /// Number of issues (stride of `x`).
+    pub n_issues: usize,
+    /// Normalised positions, `n_issues` per point.
+    pub x: Vec<f64>,
+    /// Utility of each point to player 0 and player 1.
+    pub u: [Vec<f64>; 2],
+}
+
+impl OfferPath {
+    /// Builds the path for `proposer` over `issues` with `resolution` grid steps per issue.
+    pub fn build(issues: &[Issue], proposer: Side, resolution: u32) -> OfferPath {
+        let n = issues.len();
+        let opp = other(proposer);
+        let k = resolution.max(1) as usize;
+        // Current grid step of each issue, counted from the proposer's best end.
+        let mut step = vec![0usize; n];
+        let pos = |i: usize, s: usize| -> f64 {
+            let f = s as f64 / k as f64;
+            if issues[i].prefs[proposer].prefers_high {
+                1.0 - f
+            } else {
+                f
+            }
+        };
+        // Issues on which both sides agree on the direction never move; the
+        // others are conflicts.
+        let conflict: Vec<bool> = issues
+            .iter()
+            .map(|is| is.prefs[0].prefers_high != is.prefs[1].prefers_high)
+            .collect();
+        let mut path = OfferPath {
+            n_issues: n,
+            ..Default::default()
+        };
+        let push = |step: &[usize], path: &mut OfferPath| {
+            let mut u = [0.0; 2];
+            for (i, is) in issues.iter().enumerate() {
+                let x = pos(i, step[i]);
+                path.x.push(x);
+                u[0] += is.prefs[0].value(x);
+                u[1] += is.prefs[1].value(x);
+            }
+            path.u[0].push(u[0]);
+            path.u[1].push(u[1]);
+        };
+        push(&step, &mut path);
+        loop {
+            let mut best: Option<(usize, f64)> = None;
+            for i in 0..n {
+                if !conflict[i] || step[i] == k {
+                    continue;
+                }
+                let (x0, x1) = (pos(i, step[i]), pos(i, step[i] + 1));
+                let gain = issues[i].prefs[opp].value(x1) - issues[i].prefs[opp].value(x0);
+                let loss =
+                    issues[i].prefs[proposer].value(x0) - issues[i].prefs[proposer].value(x1);
+                let ratio = if loss <= 1e-15 {
+                    f64::INFINITY
+                } else {
+                    gain / loss
+                };
+                if best.is_none_or(|(_, r)| ratio > r) {
+                    best = Some((i, ratio));
+                }
+            }
+            match best {
+                Some((i, _)) => {
+                    step[i] += 1;
+                    push(&step, &mut path);
+                }
+                None => break,
+            }
+        }
+        path
+    }
+
+    /// Number of points.
+    pub fn len(&self) -> usize {
+        self.u[0].len()
+    }
+
+    /// True if the path has no points.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Normalised positions of point `k`.
+    #[inline]
+    pub fn point(&self, k: usize) -> &[f64] {
+        &self.x[k * self.n_issues..(k + 1) * self.n_issues]
+    }
+
+    /// The last point (most conceded) whose utility to `who` is at least `target`
+    /// (`who`'s utility falls along the path when `who` is the proposer). Point 0 if none.
+    #[inline]
+    pub fn at_own_utility(&self, who: Side, target: f64) -> usize {
+        let u = &self.u[who];
+        // u is non-increasing: count points with u >= target.
+        let n = u.partition_point(|&v| v >= target - 1e-12);
+        n.saturating_sub(1)
+    }
+
+    /// The first point whose utility to `who` is at least `target` (`who`'s
+    /// utility rises along the path when `who` is the opponent); None if none.
+    #[inline]
+    pub fn first_reaching(&self, who: Side, target: f64) -> Option<usize> {
+        let u = &self.u[who];
+        let k = u.partition_point(|&v| v < target - 1e-12);
+        (k < u.len()).then_some(k)
+    }
+}
+
+impl Scenario {
+    /// Builds the derived offer paths; call after changing issues or resolution.
+    pub fn rebuild_paths(&mut self) {
+        self.paths = [
+            OfferPath::build(&self.issues, 0, self.protocol.resolution),
+            OfferPath::build(&self.issues, 1, self.protocol.resolution),
+        ];
+    }
+
+    /// Index of a player by name.
+    pub fn player_index(&self, name: &str) -> Option<Side> {
+        self.players.iter().position(|p| p.name == name)
+    }
+
+    /// The deadline round a strategy aims at.
+    pub fn deadline_round(&self, d: DeadlineRef) -> u32 {
+        match (d, &self.clock.focal) {
+            (DeadlineRef::Focal, Some(f)) => f.round.min(self.clock.horizon),
+            _ => self.clock.horizon,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn issue(name: &str, w0: f64, w1: f64, e0: f64) -> Issue {
+        Issue {
+            name: name.into(),
+            unit: "u".into(),
+            lo: 0.0,
+            hi: 1.0,
+            prefs: [
+                IssuePref {
+                    weight: w0,
+                    prefers_high: true,
+                    exponent: e0,
+                },
+                IssuePref {
+                    weight: w1,
+                    prefers_high: false,
+                    exponent: 1.0,
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn path_runs_from_proposer_best_to_opponent_best_monotonically() {
+        let issues = vec![issue("a", 0.7, 0.3, 0.5), issue("b", 0.3, 0.7, 1.0)];
+        let p = OfferPath::build(&issues, 0, 10);
+        assert_eq!(p.len(), 21);
+        assert!((p.u[0][0] - 1.0).abs() < 1e-12);
+        assert!((p.u[1][p.len() - 1] - 1.0).abs() < 1e-12);
+        for k in 1..p.len() {
+            assert!(p.u[0][k] <= p.u[0][k - 1] + 1e-12);
+            assert!(p.u[1][k] >= p.u[1][k - 1] - 1e-12);
+        }
+    }
+
+    #[test]
+    fn path_logrolls_cheap_issues_first() {
+        // Player 0 cares little about b, player 1 a lot: 0 gives b away first.
+        let issues = vec![issue("a", 0.9, 0.1, 1.0), issue("b", 0.1, 0.9, 1.0)];
+        let p = OfferPath::build(&issues, 0, 4);
+        for k in 1..=4 {
+            assert_eq!(p.point(k)[0], 1.0, "a held while b is conceded");
+        }
+        // Halfway along, the sum of utilities exceeds the 1.0 of a flat split.
+        assert!(p.u[0][4] + p.u[1][4] > 1.7);
+    }
+
+    #[test]
+    fn lookup_finds_points_by_utility() {
+        let issues = vec![issue("a", 1.0, 1.0, 1.0)];
+        let p = OfferPath::build(&issues, 0, 100);
+        let k = p.at_own_utility(0, 0.6);
+        assert!((p.u[0][k] - 0.6).abs() < 1e-9);
+        assert_eq!(p.first_reaching(1, 0.25), Some(25));
+        assert_eq!(p.first_reaching(1, 1.5), None);
+        assert_eq!(p.at_own_utility(0, 2.0), 0);
+    }
+}
