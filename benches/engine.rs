@@ -1,1 +1,73 @@
-fn main() {}
+//! Criterion benches: one run of the built-in scenario, and the runner.
+//! Fixed seeds; set-up outside the timed closures.
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use standoff::config;
+use standoff::engine::{simulate, Workspace};
+use standoff::outcome::Outcome;
+use standoff::rng::run_rng;
+use standoff::runner::{self, RunSpec};
+
+fn one_run(c: &mut Criterion) {
+    let scn = config::builtin().scenario;
+    let mut ws = Workspace::new(&scn);
+    let mut out = Outcome::for_scenario(&scn);
+    // Rounds per run vary; report the mean over the benched seeds.
+    let seeds = 0..256u64;
+    let rounds: u64 = seeds
+        .clone()
+        .map(|i| {
+            simulate(&scn, &mut run_rng(7, 0, i), &mut ws, &mut out, &mut ());
+            out.end_round as u64 + 1
+        })
+        .sum();
+    eprintln!(
+        "built-in scenario: {:.2} rounds per run on average",
+        rounds as f64 / 256.0
+    );
+    let mut g = c.benchmark_group("engine");
+    g.throughput(Throughput::Elements(rounds));
+    g.bench_function("256_runs_builtin", |b| {
+        b.iter_batched(
+            || (),
+            |_| {
+                for i in seeds.clone() {
+                    simulate(&scn, &mut run_rng(7, 0, i), &mut ws, &mut out, &mut ());
+                }
+                out.end_round
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    g.finish();
+}
+
+fn runner_bench(c: &mut Criterion) {
+    let scn = config::builtin().scenario;
+    let mut g = c.benchmark_group("runner");
+    g.sample_size(10);
+    for threads in [1usize, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        g.throughput(Throughput::Elements(20_000));
+        g.bench_function(format!("20000_runs_stats_only_{threads}_threads"), |b| {
+            b.iter(|| {
+                pool.install(|| {
+                    let spec = RunSpec {
+                        runs: 20_000,
+                        master_seed: 7,
+                        point: 0,
+                        rows: false,
+                    };
+                    runner::run(&scn, spec, |_| Ok::<(), ()>(()), &|_| {}).unwrap()
+                })
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, one_run, runner_bench);
+criterion_main!(benches);

@@ -1,0 +1,366 @@
+//! The command line: argument parsing, progress bars and the glue between
+//! config, runner and output. The only module that uses clap, indicatif and
+//! anyhow.
+
+use crate::config::{self, ConfigError, Loaded};
+use crate::engine::{Observer, RoundRecord};
+use crate::outcome::metric_names;
+use crate::output::{self, Manifest, OutputDir, RunInfo};
+use crate::runner::{self, RunSpec};
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+/// standoff: Monte Carlo simulation of coercive bilateral bargaining.
+#[derive(Debug, Parser)]
+#[command(name = "standoff", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run many seeded negotiations and write outcome distributions as CSV.
+    Run(RunArgs),
+    /// Replay one run and print its round-by-round trace as CSV on stdout.
+    Replay(ReplayArgs),
+    /// Validate a scenario file and print it as resolved (defaults filled in).
+    Check {
+        /// Scenario file (TOML).
+        config: PathBuf,
+    },
+}
+
+/// Arguments of `run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML); the built-in 2025 Korea–US scenario if omitted.
+    pub config: Option<PathBuf>,
+    /// Number of runs.
+    #[arg(long, default_value_t = 10_000)]
+    pub runs: u64,
+    /// Master seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Output folder (default: runs/<scenario>-<UTC time>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Do not write runs.csv (summaries then use memory independent of --runs).
+    #[arg(long)]
+    pub no_runs_csv: bool,
+}
+
+/// Arguments of `replay`.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// Scenario file (TOML); the built-in scenario if omitted.
+    pub config: Option<PathBuf>,
+    /// Master seed of the run.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Index of the run (the `run` column of runs.csv).
+    #[arg(long)]
+    pub run: u64,
+}
+
+/// A failure caused by the user's input (exit code 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct BadInput(pub String);
+
+/// The exit code for an error: 2 for bad input, 1 otherwise.
+pub fn exit_code(err: &anyhow::Error) -> i32 {
+    if err
+        .chain()
+        .any(|e| e.is::<ConfigError>() || e.is::<BadInput>())
+    {
+        2
+    } else {
+        1
+    }
+}
+
+/// True if the error is a closed pipe (treated as success).
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Run(a) => cmd_run(a),
+        Command::Replay(a) => cmd_replay(a),
+        Command::Check { config } => cmd_check(&config),
+    }
+}
+
+/// Loads a scenario file, or the built-in scenario.
+pub fn load(config: Option<&Path>) -> Result<Loaded> {
+    Ok(match config {
+        Some(p) => config::load_file(p)?,
+        None => config::builtin(),
+    })
+}
+
+/// A rayon pool with `threads` workers (all cores if None).
+pub fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
+    if threads == Some(0) {
+        return Err(BadInput("--threads: expected at least 1, found 0".into()).into());
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()
+        .context("cannot start worker threads")
+}
+
+/// A progress bar over `len` units on stderr, hidden when quiet or not a terminal.
+pub fn progress_bar(len: u64, quiet: bool, what: &str) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+    pb.set_style(
+        ProgressStyle::with_template(&format!(
+            "{{spinner}} {what} {{bar:40}} {{pos}}/{{len}} [{{elapsed_precise}} eta {{eta}}]"
+        ))
+        .expect("valid template"),
+    );
+    pb
+}
+
+/// Seconds since the UNIX epoch.
+pub fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// `runs/<name>-<UTC time>`.
+pub fn default_out(prefix: &str, name: &str) -> PathBuf {
+    let ts = crate::date::rfc3339_utc(now_secs())
+        .replace([':', '-'], "")
+        .trim_end_matches('Z')
+        .to_string();
+    PathBuf::from(prefix).join(format!("{name}-{ts}"))
+}
+
+fn cmd_run(a: RunArgs) -> Result<()> {
+    if a.runs == 0 {
+        return Err(BadInput("--runs: expected at least 1, found 0".into()).into());
+    }
+    let loaded = load(a.config.as_deref())?;
+    let scn = &loaded.scenario;
+    let pool = pool(a.threads)?;
+    let out_path = a.out.unwrap_or_else(|| default_out("runs", &scn.name));
+    let dir = OutputDir::create(&out_path)?;
+    let started = now_secs();
+    let t0 = Instant::now();
+    let mut runs_file = if a.no_runs_csv {
+        None
+    } else {
+        let mut f = dir.stream("runs.csv")?;
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(output::RunsCsv::header(scn))?;
+        f.write_all(&w.into_inner().context("csv header")?)?;
+        Some(f)
+    };
+    let pb = progress_bar(a.runs, a.quiet, "runs");
+    let spec = RunSpec {
+        runs: a.runs,
+        master_seed: a.seed,
+        point: 0,
+        rows: runs_file.is_some(),
+    };
+    let stats = pool.install(|| {
+        runner::run(
+            scn,
+            spec,
+            |rows| match runs_file.as_mut() {
+                Some(f) => f.write_all(rows),
+                None => Ok(()),
+            },
+            &|n| pb.inc(n),
+        )
+    });
+    let stats = match stats {
+        Ok(s) => s,
+        Err(e) => {
+            pb.abandon();
+            return Err(e).context("writing runs.csv");
+        }
+    };
+    pb.finish_and_clear();
+    let mut files = Vec::new();
+    if let Some(f) = runs_file {
+        f.commit()?;
+        files.push("runs.csv".to_string());
+    }
+    let names = metric_names(scn);
+    dir.write_summary(&names, &stats)?;
+    dir.write_histograms(&names, &stats)?;
+    dir.write_survival(scn, &stats)?;
+    files.extend(["summary.csv", "histograms.csv", "survival.csv"].map(String::from));
+    files.push("manifest.json".into());
+    let manifest = Manifest::new(
+        "run",
+        &scn.name,
+        &loaded.file,
+        serde_json::to_value(&loaded.raw).context("serialising the resolved config")?,
+        RunInfo {
+            master_seed: a.seed,
+            runs: a.runs,
+            threads: pool.current_num_threads(),
+            chunk_size: runner::CHUNK,
+            files,
+            started_secs: started,
+            finished_secs: now_secs(),
+            wall_seconds: t0.elapsed().as_secs_f64(),
+        },
+    );
+    dir.write_manifest(&manifest)?;
+    if !a.quiet {
+        let deal = stats.metrics[0].moments.mean;
+        eprintln!(
+            "{} runs of {} -> {} (P(deal) = {:.3})",
+            a.runs,
+            scn.name,
+            out_path.display(),
+            deal
+        );
+    }
+    Ok(())
+}
+
+/// Writes a round-by-round trace as CSV.
+pub struct TraceCsv<'a, W: Write> {
+    scn: &'a crate::model::Scenario,
+    w: csv::Writer<W>,
+    err: Option<csv::Error>,
+    cells: Vec<String>,
+}
+
+impl<'a, W: Write> TraceCsv<'a, W> {
+    /// A trace writer; writes the header at once.
+    pub fn new(scn: &'a crate::model::Scenario, inner: W) -> Result<Self> {
+        let mut w = csv::Writer::from_writer(inner);
+        let p = &scn.players;
+        let mut h: Vec<String> = ["round", "date", "proposer"].map(String::from).to_vec();
+        h.extend(scn.issues.iter().map(|i| i.name.clone()));
+        h.extend(p.iter().map(|p| format!("utility_{}", p.name)));
+        h.push("response".into());
+        h.push("levers".into());
+        h.push("events".into());
+        h.extend(p.iter().map(|p| format!("support_{}", p.name)));
+        h.extend(p.iter().map(|p| format!("cost_{}", p.name)));
+        h.extend(p.iter().map(|p| format!("no_deal_{}", p.name)));
+        h.push("outcome".into());
+        w.write_record(&h)?;
+        Ok(TraceCsv {
+            scn,
+            w,
+            err: None,
+            cells: Vec::new(),
+        })
+    }
+
+    /// Writes the held last row with the outcome filled in, and flushes.
+    pub fn finish(mut self, outcome: &str) -> Result<()> {
+        if let Some(e) = self.err.take() {
+            return Err(e.into());
+        }
+        if let Some(last) = self.cells.last_mut() {
+            *last = outcome.to_string();
+            self.w.write_record(&self.cells)?;
+        }
+        self.w.flush()?;
+        Ok(())
+    }
+}
+
+impl<W: Write> Observer for TraceCsv<'_, W> {
+    fn round(&mut self, r: &RoundRecord<'_>) {
+        // Write the previous round now; hold this one so that the last row can carry the outcome.
+        if !self.cells.is_empty() && self.err.is_none() {
+            if let Err(e) = self.w.write_record(&self.cells) {
+                self.err = Some(e);
+            }
+        }
+        let s = self.scn;
+        let f = output::format_f64;
+        let mut c = vec![
+            r.round.to_string(),
+            s.clock.date_of(r.round).to_string(),
+            s.players[r.proposer].name.clone(),
+        ];
+        c.extend(
+            s.issues
+                .iter()
+                .zip(r.offer)
+                .map(|(is, &x)| f(is.value_at(x))),
+        );
+        c.extend(r.offer_utility.iter().map(|&u| f(u)));
+        c.push(r.response.label().into());
+        let names = |idx: &[usize], get: &dyn Fn(usize) -> String| {
+            idx.iter().map(|&i| get(i)).collect::<Vec<_>>().join(";")
+        };
+        c.push(names(r.levers_used, &|i| s.levers[i].name.clone()));
+        c.push(names(r.events, &|i| s.events[i].name.clone()));
+        c.extend(r.support.iter().map(|&v| f(v)));
+        c.extend(r.cost.iter().map(|&v| f(v)));
+        c.extend(r.no_deal.iter().map(|&v| f(v)));
+        c.push(String::new());
+        self.cells = c;
+    }
+}
+
+fn cmd_replay(a: ReplayArgs) -> Result<()> {
+    let loaded = load(a.config.as_deref())?;
+    let scn = &loaded.scenario;
+    let stdout = std::io::stdout().lock();
+    let mut trace = TraceCsv::new(scn, stdout)?;
+    let out = runner::replay(scn, a.seed, 0, a.run, &mut trace);
+    trace.finish(out.kind.label())
+}
+
+fn cmd_check(path: &Path) -> Result<()> {
+    let loaded = config::load_file(path)?;
+    let s = &loaded.scenario;
+    let mut o = std::io::stdout().lock();
+    writeln!(
+        o,
+        "# {}: valid. {} rounds of {} days from {}; {} issues, {} levers, {} events; offer paths of {} and {} points.",
+        loaded.file,
+        s.clock.horizon,
+        s.clock.days_per_round,
+        s.clock.start,
+        s.issues.len(),
+        s.levers.len(),
+        s.events.len(),
+        s.paths[0].len(),
+        s.paths[1].len()
+    )?;
+    if let Some(f) = &s.clock.focal {
+        writeln!(
+            o,
+            "# focal deadline {} on {} = round {}",
+            f.name, f.date, f.round
+        )?;
+    }
+    write!(o, "{}", config::resolved_toml(&loaded.raw))?;
+    Ok(())
+}

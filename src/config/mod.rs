@@ -1,0 +1,319 @@
+//! Scenario configs: TOML files in, validated [`model::Scenario`]s out.
+//!
+//! Two phases. The file is deserialised into raw types ([`raw`]) that mirror it
+//! key for key (unknown keys are errors, omitted keys take documented
+//! defaults, `version = 1` is required); validation then checks every range,
+//! name and cross-reference and builds the model. The engine sees only the
+//! model. Errors ([`ConfigError`]) name the file, the dotted key and, when the
+//! source text is at hand, its line.
+//!
+//! What validation decides beyond the raw types' documentation:
+//! - each player's issue weights are normalised to sum to 1 (only their
+//!   ratios matter; negative weights, or all zero, are errors);
+//! - dates map to rounds of `clock.days_per_round` days from `clock.start`:
+//!   starts (`clock.focal.date`, `from_date`, an event's `date`, `at_date`) to
+//!   the first round on or after the date, a hazard's `to_date` to the last
+//!   round on or before it; dates before `clock.start` are errors, dates past
+//!   the horizon are allowed (they never come);
+//! - a lever with `enabled = false` keeps its place with policy
+//!   [`model::LeverPolicy::Never`]; an event with `enabled = false` keeps its
+//!   place (so output columns do not change) with the trigger
+//!   `OnRound { round: u32::MAX, probability: 0.0 }`, which never fires;
+//! - kind-dependent defaults (strategy exponents and deadlines, the first
+//!   proposer, trigger defaults) are written into the raw config, so that
+//!   [`resolved_toml`] shows the config exactly as it was run.
+//!
+//! Only this module reads config files.
+
+mod error;
+mod locate;
+pub mod raw;
+mod validate;
+
+use std::path::Path;
+
+use toml_edit::{DocumentMut, ImDocument, Item, Table, Value};
+
+use crate::model::Scenario;
+
+pub use error::ConfigError;
+use error::{reword, SerdeProblem};
+use locate::SpanIndex;
+pub use raw::RawScenario;
+pub use validate::{
+    ACCEPTANCE_RULES, BOULWARE_EXPONENT, CONCEDER_EXPONENT, MAX_HORIZON, MAX_RESOLUTION,
+    POLICY_KINDS, PROPOSER_RULES, STRATEGY_KINDS, TRIGGER_KINDS, VERSION,
+};
+
+/// The built-in 2025 Korea–US scenario (`configs/korea_us_2025.toml`).
+pub const BUILTIN_TOML: &str = include_str!("../../configs/korea_us_2025.toml");
+
+/// The file label of the built-in scenario in messages and manifests.
+pub const BUILTIN_LABEL: &str = "korea_us_2025.toml (built-in)";
+
+/// A config loaded and validated.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The file label (a path, or a label such as the built-in's).
+    pub file: String,
+    /// The text as read.
+    pub source: String,
+    /// The raw config with every default filled in.
+    pub raw: RawScenario,
+    /// The validated scenario.
+    pub scenario: Scenario,
+}
+
+/// Reads and validates a config file; read errors name the file.
+pub fn load_file(path: &Path) -> Result<Loaded, ConfigError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        file: file.clone(),
+        source,
+    })?;
+    load_str(&file, &text)
+}
+
+/// Parses and validates config text; `file_label` names it in messages.
+pub fn load_str(file_label: &str, text: &str) -> Result<Loaded, ConfigError> {
+    let (raw, scenario) = parse(file_label, text, true)?;
+    Ok(Loaded {
+        file: file_label.to_string(),
+        source: text.to_string(),
+        raw,
+        scenario,
+    })
+}
+
+/// The built-in scenario, loaded.
+pub fn builtin() -> Loaded {
+    match load_str(BUILTIN_LABEL, BUILTIN_TOML) {
+        Ok(l) => l,
+        // A unit test loads it, so this is a build defect, not an input error.
+        Err(e) => panic!("the built-in scenario does not validate: {e}"),
+    }
+}
+
+/// Validates a config held as a TOML value (e.g. a parsed file in which a
+/// sweep has set a parameter with [`set_path`]). Errors name the dotted key,
+/// without a line.
+pub fn from_value(
+    file_label: &str,
+    value: toml::Value,
+) -> Result<(RawScenario, Scenario), ConfigError> {
+    let table = match value {
+        toml::Value::Table(t) => t,
+        other => {
+            return Err(ConfigError::expected(
+                file_label,
+                "",
+                "a table at the top of the config",
+                format!("a {}", other.type_str()),
+            ))
+        }
+    };
+    // Going through text gives serde errors a span that locates their key.
+    let text = toml::to_string(&table).map_err(|e| {
+        ConfigError::at_key(file_label, "", format!("cannot serialise the config: {e}"))
+    })?;
+    parse(file_label, &text, false)
+}
+
+/// The config as resolved (every default filled in), as TOML text that loads
+/// back to the same [`RawScenario`].
+pub fn resolved_toml(raw: &RawScenario) -> String {
+    let text = match toml::to_string(raw) {
+        Ok(t) => t,
+        Err(e) => return format!("# cannot serialise the config: {e}\n"),
+    };
+    match text.parse::<DocumentMut>() {
+        Ok(mut doc) => {
+            tidy(doc.as_table_mut(), "");
+            doc.to_string()
+        }
+        Err(_) => text,
+    }
+}
+
+/// Sets the value at dotted `path` (e.g. `levers.visa_review.credibility`) in a
+/// config held as a TOML value, creating the last key if it is absent (it may
+/// be a key left to its default). Every table on the way must exist. A key the
+/// schema does not know is reported by [`from_value`] as an unknown key.
+pub fn set_path(
+    file_label: &str,
+    doc: &mut toml::Value,
+    path: &str,
+    value: toml::Value,
+) -> Result<(), ConfigError> {
+    let segs: Vec<&str> = path.split('.').collect();
+    if segs.iter().any(|s| s.is_empty()) {
+        return Err(ConfigError::no_such_key(
+            file_label,
+            path,
+            "a dotted path has non-empty parts, e.g. levers.visa_review.credibility",
+        ));
+    }
+    let mut cur = doc;
+    for (i, seg) in segs.iter().enumerate() {
+        let here = segs[..i].join(".");
+        let table = match cur {
+            toml::Value::Table(t) => t,
+            other => {
+                return Err(ConfigError::no_such_key(
+                    file_label,
+                    path,
+                    &format!("'{here}' is a {}, not a table", other.type_str()),
+                ))
+            }
+        };
+        if i + 1 == segs.len() {
+            if let Some(toml::Value::Table(t)) = table.get(*seg) {
+                if !matches!(value, toml::Value::Table(_)) {
+                    let keys: Vec<&str> = t.keys().map(String::as_str).collect();
+                    return Err(ConfigError::no_such_key(
+                        file_label,
+                        path,
+                        &format!(
+                            "it is a table; address one of its keys ({})",
+                            keys.join(", ")
+                        ),
+                    ));
+                }
+            }
+            table.insert(seg.to_string(), value);
+            return Ok(());
+        }
+        cur = match table.get_mut(*seg) {
+            Some(v) => v,
+            None => {
+                let full = segs[..=i].join(".");
+                return Err(ConfigError::no_such_key(
+                    file_label,
+                    path,
+                    &format!("there is no table '{full}'"),
+                ));
+            }
+        };
+    }
+    Ok(())
+}
+
+fn parse(label: &str, text: &str, lines: bool) -> Result<(RawScenario, Scenario), ConfigError> {
+    let doc = ImDocument::parse(text).map_err(|e| {
+        let (line, column) = locate::line_col(text, e.span().map_or(0, |s| s.start));
+        ConfigError::Syntax {
+            file: label.to_string(),
+            line,
+            column,
+            message: e.message().trim().replace('\n', "; "),
+        }
+    })?;
+    let idx = SpanIndex::new(&doc, text);
+    let line_of = |key: &str| if lines { idx.line_of_path(key) } else { None };
+    let key_error = |key: &str, message: String| ConfigError::Key {
+        file: label.to_string(),
+        line: line_of(key),
+        key: key.to_string(),
+        message,
+    };
+
+    // The version first: a file of another version may have other keys.
+    match doc.get("version") {
+        None => {
+            return Err(key_error(
+                "version",
+                format!("missing required key; a scenario file starts with `version = {VERSION}`"),
+            ))
+        }
+        Some(item) if item.as_integer() == Some(VERSION as i64) => {}
+        Some(item) => {
+            let found = item.as_value().map_or_else(
+                || "a table".to_string(),
+                |v| v.to_string().trim().to_string(),
+            );
+            return Err(key_error(
+                "version",
+                format!("expected {VERSION} (the config format this build reads), found {found}"),
+            ));
+        }
+    }
+
+    let mut raw: RawScenario =
+        toml::from_str(text).map_err(|e| serde_error(label, &idx, lines, &e))?;
+    validate::resolve_defaults(&mut raw);
+    let scenario = validate::scenario(&raw).map_err(|b| key_error(&b.key, b.message))?;
+    Ok((raw, scenario))
+}
+
+fn serde_error(label: &str, idx: &SpanIndex, lines: bool, e: &toml::de::Error) -> ConfigError {
+    let mut at = e.span().map(|s| s.start);
+    let path_at = |a: usize| idx.path_at(a).unwrap_or("").to_string();
+    let (key, message) = match reword(e.message()) {
+        SerdeProblem::Unknown(m) | SerdeProblem::Value(m) => (at.map_or(String::new(), path_at), m),
+        SerdeProblem::Missing(field) => {
+            let table = at.and_then(|a| idx.table_at(a)).unwrap_or("");
+            let key = if table.is_empty() {
+                // The root table has no line of its own.
+                at = None;
+                field.clone()
+            } else {
+                format!("{table}.{field}")
+            };
+            (key, format!("missing required key '{field}'"))
+        }
+    };
+    ConfigError::Key {
+        file: label.to_string(),
+        line: at.filter(|_| lines).map(|a| idx.line_of_offset(a)),
+        key,
+        message,
+    }
+}
+
+/// Tables written inline in the resolved config (`*` matches any name).
+const INLINE: &[&str] = &[
+    "clock.focal.*",
+    "players.*.type.*",
+    "issues.*.*",
+    "levers.*.*",
+    "events.*.trigger",
+];
+
+fn matches_pattern(path: &str, pattern: &str) -> bool {
+    let p: Vec<&str> = path.split('.').collect();
+    let q: Vec<&str> = pattern.split('.').collect();
+    p.len() == q.len() && p.iter().zip(&q).all(|(a, b)| *b == "*" || a == b)
+}
+
+/// Makes the serialised config read like a hand-written one: small tables
+/// inline, no empty parent headers.
+fn tidy(t: &mut Table, prefix: &str) {
+    let mut has_values = false;
+    for (mut k, item) in t.iter_mut() {
+        let path = if prefix.is_empty() {
+            k.get().to_string()
+        } else {
+            format!("{prefix}.{}", k.get())
+        };
+        if item.is_table() {
+            if INLINE.iter().any(|p| matches_pattern(&path, p)) {
+                if let Item::Table(tbl) = std::mem::take(item) {
+                    *item = Item::Value(Value::InlineTable(tbl.into_inline_table()));
+                }
+                // The key kept the decor of a table header.
+                k.leaf_decor_mut().clear();
+                has_values = true;
+            } else if let Some(sub) = item.as_table_mut() {
+                tidy(sub, &path);
+            }
+        } else if !item.is_none() {
+            has_values = true;
+        }
+    }
+    if !prefix.is_empty() && !has_values {
+        t.set_implicit(true);
+    }
+}
+
+#[cfg(test)]
+mod tests;
