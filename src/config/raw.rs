@@ -711,9 +711,13 @@ pub struct RawEvent {
 /// | `date` | `date` (*required*), `probability` in [0, 1] (1) |
 ///
 /// A hazard event fires in each round from `from_date` to `to_date` with probability
-/// `base + exposure.slope × value(exposure.issue) / (exposure.reserves + value(exposure.cushion))
-///  + lever_sensitivity × Σ hazards of active levers`, capped at 1, where value(issue) is
-/// that issue's value in the offer on the table.
+///
+/// ```text
+/// base + exposure.slope × value(exposure.issue) / (exposure.reserves + value(exposure.cushion))
+///      + lever_sensitivity × (sum of the hazards of active levers)
+/// ```
+///
+/// capped at 1, where value(issue) is that issue's value in the offer on the table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawTrigger {

@@ -847,15 +847,12 @@ fn issue(base: &str, n: &str, is: &RawIssue, players: &Players) -> V<Issue> {
             );
         };
         let weight = nonneg(&k(&pk, "weight"), p.weight, "a weight")?;
-        let prefers_high = match one_of(
+        let prefers_high = one_of(
             &k(&pk, "prefers"),
             &p.prefers,
             "direction",
             &["low", "high"],
-        )? {
-            "high" => true,
-            _ => false,
-        };
+        )? == "high";
         let exponent = positive(&k(&pk, "exponent"), p.exponent, "an exponent")?;
         prefs[side] = Some(IssuePref {
             weight,

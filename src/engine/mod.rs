@@ -9,6 +9,10 @@ use crate::outcome::{Outcome, OutcomeKind};
 use crate::rng::{sample, uniform, RunRng};
 use strategy::{Mind, TargetInput};
 
+/// The smallest improvement (in the receiver's utility) of the best offer
+/// received so far that counts as progress for `stalled` lever policies.
+pub const PROGRESS: f64 = 0.01;
+
 /// The responder's answer in a round.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Response {
@@ -286,10 +290,15 @@ pub fn simulate<O: Observer>(
                     gain > lv.cost_to_owner * span
                 }
             };
-            if wants && u < lv.credibility {
+            if !wants {
+                continue;
+            }
+            // A threat uses the lever up whether or not it is carried out:
+            // an empty threat has been called.
+            st.uses += 1;
+            if u < lv.credibility {
                 st.active = true;
                 st.age = 0;
-                st.uses += 1;
                 out.lever_uses[li] += 1;
                 ws.used.push(li);
                 let tg = &mut ps[lv.target];
@@ -380,7 +389,7 @@ pub fn simulate<O: Observer>(
             let st = &mut ps[responder];
             st.mind.opp_previous = st.mind.opp_latest;
             st.mind.opp_latest = u_resp;
-            if u_resp > st.best_from_opp + 1e-9 {
+            if u_resp > st.best_from_opp + PROGRESS {
                 st.best_from_opp = u_resp;
                 st.stalled = 0;
             } else {
