@@ -449,7 +449,12 @@ pub fn simulate<O: Observer>(
                     Response::RatificationFailed
                 }
             }
-        } else if rp.can_walk_away && u_resp < nd && nd > best_expected(scn, &ps, responder) {
+        } else if rp.can_walk_away
+            && u_resp < nd
+            && !ps[responder].last_own_offer.is_nan()
+            && ps[responder].mind.last_target <= clamp01(nd) + PROGRESS
+            && nd > best_expected(scn, &ps, responder)
+        {
             Response::WalkAway
         } else {
             Response::Reject
