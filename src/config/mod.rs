@@ -1,4 +1,4 @@
-//! Scenario configs: TOML files in, validated [`model::Scenario`]s out.
+//! Scenario configs: TOML files in, validated [`crate::model::Scenario`]s out.
 //!
 //! Two phases. The file is deserialised into raw types ([`raw`]) that mirror it
 //! key for key (unknown keys are errors, omitted keys take documented
@@ -16,7 +16,7 @@
 //!   round on or before it; dates before `clock.start` are errors, dates past
 //!   the horizon are allowed (they never come);
 //! - a lever with `enabled = false` keeps its place with policy
-//!   [`model::LeverPolicy::Never`]; an event with `enabled = false` keeps its
+//!   [`crate::model::LeverPolicy::Never`]; an event with `enabled = false` keeps its
 //!   place (so output columns do not change) with the trigger
 //!   `OnRound { round: u32::MAX, probability: 0.0 }`, which never fires;
 //! - kind-dependent defaults (strategy exponents and deadlines, the first

@@ -39,8 +39,8 @@ fn bad<T>(key: impl Into<String>, message: impl Into<String>) -> V<T> {
 pub const VERSION: u32 = 1;
 
 /// Strategy kinds, in the order error messages list them. Adding a kind means
-/// adding it here, filling its defaults in [`resolve_strategy`] and building it in
-/// [`strategy`] (plus any new keys in `RawStrategy`).
+/// adding it here, filling its defaults in `resolve_strategy` and building it in
+/// `strategy` in `config/validate.rs` (plus any new keys in `RawStrategy`).
 pub const STRATEGY_KINDS: &[&str] = &[
     "boulware",
     "linear",
@@ -355,14 +355,9 @@ pub(crate) fn scenario(raw: &RawScenario) -> V<Scenario> {
 
     let protocol = protocol(&raw.protocol, &players)?;
 
-    let mut built_players = Vec::with_capacity(2);
-    for (n, p) in raw.players.iter() {
-        built_players.push(player(&k("players", n), n, p, clock.focal.is_some())?);
-    }
-    let players_arr: [Player; 2] = match built_players.try_into() {
-        Ok(a) => a,
-        Err(_) => unreachable!("two players checked above"),
-    };
+    let has_focal = clock.focal.is_some();
+    let build = |(n, p): &(String, RawPlayer)| player(&k("players", n), n, p, has_focal);
+    let players_arr: [Player; 2] = [build(&raw.players.0[0])?, build(&raw.players.0[1])?];
 
     let issues = issues(&raw.issues, &players)?;
     let inames: Vec<&str> = raw.issues.names().collect();
