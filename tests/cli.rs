@@ -72,14 +72,21 @@ fn run_writes_five_files_with_one_row_per_run() {
         "metric,count,mean,sd,min,p5,p25,p50,p75,p95,max,ci95_lo,ci95_hi"
     );
     assert!(summary.lines().any(|l| l.starts_with("deal,2500,")));
-    let manifest: serde_json::Value = serde_json::from_str(&read(&d.join("manifest.json"))).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&read(&d.join("manifest.json"))).unwrap();
     assert_eq!(manifest["complete"], true);
     assert_eq!(manifest["runs"], 2500);
     assert_eq!(manifest["master_seed"], 7);
     // No leftovers that look like outputs.
     let partial = fs::read_dir(&d)
         .unwrap()
-        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".partial"))
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".partial")
+        })
         .count();
     assert_eq!(partial, 0);
 }
@@ -91,7 +98,11 @@ fn outputs_are_byte_identical_across_thread_counts_and_differ_across_seeds() {
     run_builtin(&b, 3000, 7, 2, &[]);
     run_builtin(&c, 3000, 8, 2, &[]);
     for f in ["runs.csv", "summary.csv", "histograms.csv", "survival.csv"] {
-        assert_eq!(read(&a.join(f)), read(&b.join(f)), "{f} differs between 1 and 2 threads");
+        assert_eq!(
+            read(&a.join(f)),
+            read(&b.join(f)),
+            "{f} differs between 1 and 2 threads"
+        );
     }
     assert_ne!(read(&a.join("runs.csv")), read(&c.join("runs.csv")));
     assert_ne!(read(&a.join("summary.csv")), read(&c.join("summary.csv")));
@@ -159,7 +170,14 @@ fn bad_config(name: &str, text: &str) -> (i32, String, PathBuf) {
     fs::write(&cfg, text).unwrap();
     let out_dir = d.join("out");
     let out = bin()
-        .args(["run", cfg.to_str().unwrap(), "--runs", "10", "--quiet", "--out"])
+        .args([
+            "run",
+            cfg.to_str().unwrap(),
+            "--runs",
+            "10",
+            "--quiet",
+            "--out",
+        ])
         .arg(&out_dir)
         .output()
         .unwrap();
@@ -188,7 +206,10 @@ fn rejects_credibility_above_one_naming_the_key() {
 
 #[test]
 fn rejects_an_unknown_table_naming_it() {
-    let cfg = format!("{}\n[negotiators.japan]\nweight = 1\n", standoff::config::BUILTIN_TOML);
+    let cfg = format!(
+        "{}\n[negotiators.japan]\nweight = 1\n",
+        standoff::config::BUILTIN_TOML
+    );
     let (code, err, _) = bad_config("table", &cfg);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("negotiators"), "{err}");
@@ -210,7 +231,10 @@ fn rejects_a_missing_config_file_and_bad_arguments_with_exit_2() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no/such/file.toml"));
     let out = bin().args(["run", "--runs", "0"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let out = bin().args(["run", "--threads", "0", "--runs", "5"]).output().unwrap();
+    let out = bin()
+        .args(["run", "--threads", "0", "--runs", "5"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let out = bin().args(["run", "--bogus"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
