@@ -547,6 +547,47 @@ impl OfferPath {
         n.saturating_sub(1)
     }
 
+    /// The same point as `at_own_utility`, found by exponential search
+    /// outwards from `hint` (e.g. the previous round's offer): a few
+    /// comparisons when the target moved little, O(log n) at worst.
+    #[inline]
+    pub fn at_own_utility_near(&self, who: Side, target: f64, hint: usize) -> usize {
+        let u = &self.u[who];
+        let ok = |v: &f64| *v >= target - 1e-12;
+        let n = u.len();
+        let h = hint.min(n - 1);
+        if ok(&u[h]) {
+            // Last ok point is at or after h.
+            let (mut lo, mut step) = (h, 1);
+            let hi = loop {
+                let c = lo + step;
+                if c >= n {
+                    break n;
+                }
+                if !ok(&u[c]) {
+                    break c;
+                }
+                lo = c;
+                step *= 2;
+            };
+            lo + u[lo..hi].partition_point(ok) - 1
+        } else {
+            // Last ok point is before h (or there is none: point 0).
+            let (mut hi, mut step) = (h, 1);
+            loop {
+                if hi < step {
+                    return u[..hi].partition_point(ok).saturating_sub(1);
+                }
+                let c = hi - step;
+                if ok(&u[c]) {
+                    return c + u[c..hi].partition_point(ok) - 1;
+                }
+                hi = c;
+                step *= 2;
+            }
+        }
+    }
+
     /// The first point whose utility to `who` is at least `target` (`who`'s
     /// utility rises along the path when `who` is the opponent); None if none.
     #[inline]
@@ -639,5 +680,26 @@ mod tests {
         assert_eq!(p.first_reaching(1, 0.25), Some(25));
         assert_eq!(p.first_reaching(1, 1.5), None);
         assert_eq!(p.at_own_utility(0, 2.0), 0);
+    }
+
+    #[test]
+    fn search_from_a_hint_agrees_with_binary_search() {
+        let issues = vec![issue("a", 0.7, 0.3, 0.5), issue("b", 0.3, 0.7, 2.0)];
+        let p = OfferPath::build(&issues, 0, 37);
+        let n = p.len();
+        for ti in 0..=120 {
+            let target = -0.05 + ti as f64 * 0.01;
+            let want = p.at_own_utility(0, target);
+            for hint in [0, 1, 5, n / 3, n / 2, n - 2, n - 1, n + 4] {
+                assert_eq!(
+                    p.at_own_utility_near(0, target, hint),
+                    want,
+                    "{target} {hint}"
+                );
+            }
+            // Exact path utilities as targets (ties).
+            let t = p.u[0][ti % n];
+            assert_eq!(p.at_own_utility_near(0, t, ti % 7), p.at_own_utility(0, t));
+        }
     }
 }

@@ -101,6 +101,8 @@ struct PlayerState {
     best_from_opp: f64,
     stalled: u32,
     last_own_offer: f64,
+    /// Index of this player's last offer on its own path (search hint).
+    hint: usize,
     mind: Mind,
 }
 
@@ -316,7 +318,11 @@ pub fn simulate<O: Observer>(
                 if !ls.active {
                     continue;
                 }
-                let decay = (1.0 - lv.decay).powi(ls.age as i32);
+                let decay = if lv.decay == 0.0 {
+                    1.0
+                } else {
+                    (1.0 - lv.decay).powi(ls.age as i32)
+                };
                 if lv.target == side {
                     st.pressure += lv.cost_to_target * decay;
                     st.rate *= (1.0 - lv.backlash) * (1.0 + lv.softening);
@@ -364,7 +370,8 @@ pub fn simulate<O: Observer>(
             strategy::target(scn, proposer, inp, &mut st.mind, false)
         };
         ps[proposer].mind.last_target = tau;
-        let k = path.at_own_utility(proposer, tau);
+        let k = path.at_own_utility_near(proposer, tau, ps[proposer].hint);
+        ps[proposer].hint = k;
         let offer_u = [path.u[0][k], path.u[1][k]];
         table = Some((proposer, k));
         {
@@ -412,7 +419,7 @@ pub fn simulate<O: Observer>(
                 rate: st.rate,
             };
             let next = strategy::target(scn, responder, inp, &mut st.mind, true);
-            let kn = scn.paths[responder].at_own_utility(responder, next);
+            let kn = scn.paths[responder].at_own_utility_near(responder, next, st.hint);
             let u_next = scn.paths[responder].u[responder][kn];
             rp.discount * u_next - st.round_cost / (rp.bn_per_util * st.discount_pow)
         };
