@@ -168,31 +168,6 @@ impl RunsCsv {
     }
 }
 
-/// Appends one runs.csv row to `buf`: see [`RunsCsv::append_row`].
-#[allow(clippy::too_many_arguments)]
-#[inline]
-pub fn append_row(
-    buf: &mut Vec<u8>,
-    scn: &Scenario,
-    run: u64,
-    master_seed: u64,
-    point: u64,
-    replicate: u64,
-    outcome: &Outcome,
-    values: &[f64],
-) {
-    RunsCsv::append_row(
-        buf,
-        scn,
-        run,
-        master_seed,
-        point,
-        replicate,
-        outcome,
-        values,
-    );
-}
-
 // ---------------------------------------------------------------------------
 // summary.csv
 // ---------------------------------------------------------------------------
@@ -842,9 +817,9 @@ mod tests {
         let scn = scenario();
         let mut buf = Vec::new();
         let deal = outcome(OutcomeKind::Deal, 2, 350.0);
-        append_row(&mut buf, &scn, 0, 42, 0, 0, &deal, &values(&scn, &deal));
+        RunsCsv::append_row(&mut buf, &scn, 0, 42, 0, 0, &deal, &values(&scn, &deal));
         let none = outcome(OutcomeKind::NoDeal, 3, f64::NAN);
-        append_row(&mut buf, &scn, 1, 42, 0, 1, &none, &values(&scn, &none));
+        RunsCsv::append_row(&mut buf, &scn, 1, 42, 0, 1, &none, &values(&scn, &none));
         assert_eq!(
             String::from_utf8(buf.clone()).unwrap(),
             "0,42,0,0,deal,2,2025-08-14,350,0.25,0.75,1.5,0,0.5,0.625,0.2,0.2,1\n\

@@ -89,7 +89,7 @@ fn run_chunk(
         metric_values(&out, &mut values);
         stats.add(&values, &out);
         if spec.rows {
-            output::append_row(
+            output::RunsCsv::append_row(
                 &mut rows,
                 scn,
                 i,
