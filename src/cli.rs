@@ -14,6 +14,9 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
+pub mod sweep;
+mod validate;
+
 /// standoff: Monte Carlo simulation of coercive bilateral bargaining.
 #[derive(Debug, Parser)]
 #[command(name = "standoff", version, about, long_about = None)]
@@ -30,6 +33,10 @@ pub enum Command {
     Run(RunArgs),
     /// Replay one run and print its round-by-round trace as CSV on stdout.
     Replay(ReplayArgs),
+    /// Run a sweep file's points (or resume an interrupted sweep) and write sweep_summary.csv.
+    Sweep(sweep::SweepArgs),
+    /// Run the theory configs through the engine and compare with bargaining theory (exit 1 on a failure).
+    Validate(validate::ValidateArgs),
     /// Validate a scenario file and print it as resolved (defaults filled in).
     Check {
         /// Scenario file (TOML).
@@ -51,7 +58,7 @@ pub struct RunArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
-    /// Output folder (default: runs/<scenario>-<UTC time>).
+    /// Output folder (default: `runs/<scenario>-<UTC time>`).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// No progress bar.
@@ -106,6 +113,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Run(a) => cmd_run(a),
         Command::Replay(a) => cmd_replay(a),
         Command::Check { config } => cmd_check(&config),
+        Command::Sweep(a) => sweep::cmd_sweep(a),
+        Command::Validate(a) => validate::cmd_validate(a),
     }
 }
 

@@ -11,3 +11,5 @@ pub mod output;
 pub mod rng;
 pub mod runner;
 pub mod stats;
+pub mod sweep;
+pub mod theory;

@@ -198,6 +198,18 @@ pub enum Strategy {
         /// The deadline after which it concedes.
         deadline: DeadlineRef,
     },
+    /// Subgame-perfect equilibrium play of the complete-information game
+    /// (each side's type at its mean), computed by backward induction over
+    /// the engine's own rounds (see `engine::equilibrium`).
+    Equilibrium,
+    /// Bayesian screening: a belief over the opponent's reservation value
+    /// (its configured distribution, discretised), updated by Bayes' rule on
+    /// rejections and offers; offers maximise expected utility (see
+    /// `engine::belief`).
+    Bayesian {
+        /// Points of the grid on which a continuous prior is tabulated (>= 2).
+        grid: u32,
+    },
 }
 
 /// When a responder accepts.

@@ -104,6 +104,89 @@ fn run_chunk(
     (stats, rows)
 }
 
+/// Chunks simulated between two serial merges in [`run_points`].
+const POINT_BATCH_CHUNKS: usize = 64;
+
+/// One sweep point to simulate: its scenario and the `point` coordinate of
+/// its runs' generators.
+#[derive(Debug, Clone, Copy)]
+pub struct PointSpec<'a> {
+    /// The point's validated scenario.
+    pub scenario: &'a Scenario,
+    /// The `point` argument of `run_rng` for its runs.
+    pub point: u64,
+}
+
+/// What [`run_points`] reports about a point, serially and in order.
+#[derive(Debug)]
+pub enum PointEvent<'a> {
+    /// runs.csv rows of one chunk of the point, in run order (only when rows are asked for).
+    Rows(&'a [u8]),
+    /// The point is finished: its statistics, merged in chunk order.
+    Done(RunStats),
+}
+
+/// Simulates `runs` runs of each point on the current rayon pool, in
+/// parallel over (point, chunk) jobs, so that many points with few runs keep
+/// every thread busy. Chunk boundaries are those of [`run`] (`CHUNK` runs),
+/// so a point's statistics and rows are exactly what `run` gives with
+/// `RunSpec { point: spec.point, .. }`, whatever the thread count.
+///
+/// `report(k, event)` is called serially: for point `k` (an index into
+/// `points`), its rows chunk by chunk (only if `rows`), then `Done`; points
+/// in order. `progress` is told how many runs finished (from worker threads).
+pub fn run_points<E>(
+    points: &[PointSpec<'_>],
+    runs: u64,
+    master_seed: u64,
+    rows: bool,
+    mut report: impl FnMut(usize, PointEvent<'_>) -> Result<(), E>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<(), E> {
+    let n_chunks = runs.div_ceil(CHUNK);
+    let jobs: Vec<(usize, u64)> = (0..points.len())
+        .flat_map(|k| (0..n_chunks).map(move |c| (k, c)))
+        .collect();
+    let mut current: Option<(usize, RunStats)> = None;
+    for batch in jobs.chunks(POINT_BATCH_CHUNKS) {
+        let results: Vec<(RunStats, Vec<u8>)> = batch
+            .par_iter()
+            .map(|&(k, c)| {
+                let p = points[k];
+                let spec = RunSpec {
+                    runs,
+                    master_seed,
+                    point: p.point,
+                    rows,
+                };
+                let lo = c * CHUNK;
+                let hi = ((c + 1) * CHUNK).min(runs);
+                let r = run_chunk(p.scenario, spec, lo..hi, metric_names(p.scenario).len());
+                progress(hi - lo);
+                r
+            })
+            .collect();
+        for (&(k, c), (stats, chunk_rows)) in batch.iter().zip(&results) {
+            if current.as_ref().is_none_or(|(j, _)| *j != k) {
+                let scn = points[k].scenario;
+                current = Some((k, RunStats::new(metric_names(scn).len(), scn.clock.horizon)));
+            }
+            if let Some((_, total)) = current.as_mut() {
+                total.merge(stats);
+            }
+            if rows {
+                report(k, PointEvent::Rows(chunk_rows))?;
+            }
+            if c + 1 == n_chunks {
+                if let Some((_, t)) = current.take() {
+                    report(k, PointEvent::Done(t))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Simulates one run alone (for `replay` and tests), with an observer.
 pub fn replay<O: crate::engine::Observer>(
     scn: &Scenario,

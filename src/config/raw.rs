@@ -498,16 +498,22 @@ impl Default for RawRatification {
 /// | `time_dependent` | `exponent` > 0 (*required*), `deadline` (`"horizon"`) |
 /// | `tit_for_tat` | `reciprocity` >= 0 (1), `step` >= 0 (0) |
 /// | `hardliner` | `deadline` (`"horizon"`) |
+/// | `equilibrium` | none |
+/// | `bayesian` | `grid` in [2, 10000] (101) |
 ///
 /// `deadline` is `"focal"` (concede towards `clock.focal`, which must then
 /// exist) or `"horizon"`. The first four kinds are Faratin et al.'s (1998)
 /// time-dependent concession with target utility
-/// `floor + (1 - floor) * (1 - (t/T)^(1/exponent))`.
+/// `floor + (1 - floor) * (1 - (t/T)^(1/exponent))`. `equilibrium` plays the
+/// subgame-perfect equilibrium of the complete-information game (types at
+/// their means), by backward induction over the rounds; `bayesian` screens
+/// with a belief over the opponent's reservation value (its configured
+/// distribution, tabulated on `grid` points), updated by Bayes' rule.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawStrategy {
     /// The strategy, *required*: one of `boulware`, `linear`, `conceder`,
-    /// `time_dependent`, `tit_for_tat`, `hardliner`.
+    /// `time_dependent`, `tit_for_tat`, `hardliner`, `equilibrium`, `bayesian`.
     pub kind: String,
     /// Concession exponent (time-dependent kinds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -521,6 +527,10 @@ pub struct RawStrategy {
     /// Unconditional concession per round, in utility (tit_for_tat).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step: Option<f64>,
+    /// Points of the grid on which the prior over the opponent's reservation
+    /// value is tabulated (bayesian).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grid: Option<u32>,
 }
 
 /// `[issues.NAME]`: one issue of the deal. Besides `unit`, `lo` and `hi`, the

@@ -48,7 +48,13 @@ pub const STRATEGY_KINDS: &[&str] = &[
     "time_dependent",
     "tit_for_tat",
     "hardliner",
+    "equilibrium",
+    "bayesian",
 ];
+/// Default `grid` of `bayesian`.
+pub const BAYESIAN_GRID: u32 = 101;
+/// Largest allowed `grid` of `bayesian`.
+pub const MAX_BAYESIAN_GRID: u32 = 10_000;
 /// Lever policy kinds.
 pub const POLICY_KINDS: &[&str] = &[
     "stalled",
@@ -129,6 +135,9 @@ fn resolve_strategy(s: &mut RawStrategy) {
         }
         "hardliner" => {
             s.deadline.get_or_insert_with(|| "horizon".into());
+        }
+        "bayesian" => {
+            s.grid.get_or_insert(BAYESIAN_GRID);
         }
         _ => {}
     }
@@ -655,6 +664,15 @@ fn strategy(base: &str, s: &RawStrategy, has_focal: bool) -> V<Strategy> {
     let kind = one_of(&k(base, "kind"), &s.kind, "strategy", STRATEGY_KINDS)?;
     let ek = k(base, "exponent");
     let w = "strategy";
+    if kind != "bayesian" {
+        let takes = match kind {
+            "tit_for_tat" => "reciprocity, step",
+            "hardliner" => "deadline",
+            "equilibrium" => "no other keys",
+            _ => "exponent, deadline",
+        };
+        unused(base, "grid", &s.grid, kind, w, takes)?;
+    }
     match kind {
         "boulware" | "linear" | "conceder" | "time_dependent" => {
             let uses = "exponent, deadline";
@@ -707,6 +725,29 @@ fn strategy(base: &str, s: &RawStrategy, has_focal: bool) -> V<Strategy> {
             Ok(Strategy::Hardliner {
                 deadline: deadline(&k(base, "deadline"), s.deadline.as_deref(), has_focal)?,
             })
+        }
+        "equilibrium" => {
+            let uses = "no other keys";
+            unused(base, "exponent", &s.exponent, kind, w, uses)?;
+            unused(base, "deadline", &s.deadline, kind, w, uses)?;
+            unused(base, "reciprocity", &s.reciprocity, kind, w, uses)?;
+            unused(base, "step", &s.step, kind, w, uses)?;
+            Ok(Strategy::Equilibrium)
+        }
+        "bayesian" => {
+            let uses = "grid";
+            unused(base, "exponent", &s.exponent, kind, w, uses)?;
+            unused(base, "deadline", &s.deadline, kind, w, uses)?;
+            unused(base, "reciprocity", &s.reciprocity, kind, w, uses)?;
+            unused(base, "step", &s.step, kind, w, uses)?;
+            let grid = s.grid.unwrap_or(BAYESIAN_GRID);
+            if !(2..=MAX_BAYESIAN_GRID).contains(&grid) {
+                return bad(
+                    k(base, "grid"),
+                    format!("expected a number of grid points in [2, {MAX_BAYESIAN_GRID}], found {grid}"),
+                );
+            }
+            Ok(Strategy::Bayesian { grid })
         }
         // A kind listed in STRATEGY_KINDS without an arm above.
         other => not_built(&k(base, "kind"), "strategy", other),

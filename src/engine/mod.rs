@@ -2,12 +2,14 @@
 //! generator). No I/O, no globals, no serde, no rayon. Buffers live in a
 //! `Workspace` that is reused across runs, so a round allocates nothing.
 
+pub mod belief;
+pub mod equilibrium;
 pub mod strategy;
 
-use crate::model::{Acceptance, LeverPolicy, ProposerRule, Scenario, Side, Trigger};
+use crate::model::{Acceptance, LeverPolicy, Player, ProposerRule, Scenario, Side, Trigger};
 use crate::outcome::{Outcome, OutcomeKind};
 use crate::rng::{sample, uniform, RunRng};
-use strategy::{Mind, TargetInput};
+use strategy::{Mind, Tables, TargetInput};
 
 /// The smallest improvement (in the receiver's utility) of the best offer
 /// received so far that counts as progress for `stalled` lever policies.
@@ -113,25 +115,87 @@ impl PlayerState {
     }
 }
 
-/// Reusable buffers for runs of one scenario.
+/// Reusable buffers for runs of one scenario, and the strategies' tables
+/// derived from it (equilibrium play, Bayesian priors), built once here.
 #[derive(Debug, Clone)]
 pub struct Workspace {
     levers: Vec<LeverState>,
     used: Vec<usize>,
     fired: Vec<usize>,
     mid: Vec<f64>,
+    tables: Tables,
 }
 
 impl Workspace {
-    /// Buffers sized for `scn`.
+    /// Buffers sized for `scn`, and its strategies' tables.
     pub fn new(scn: &Scenario) -> Workspace {
         Workspace {
             levers: vec![LeverState::default(); scn.levers.len()],
             used: Vec::with_capacity(scn.levers.len()),
             fired: Vec::with_capacity(scn.events.len()),
             mid: vec![0.5; scn.issues.len()],
+            tables: Tables::new(scn),
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// The rules of a round that strategies must anticipate. The round loop below
+// and the backward induction of `equilibrium` both use these functions, so
+// equilibrium play is computed over the engine's own game.
+
+/// Who proposes in round `t` when proposers alternate and `first` starts.
+#[inline]
+pub fn alternate_proposer(first: Side, t: u32) -> Side {
+    if t % 2 == 0 {
+        first
+    } else {
+        1 - first
+    }
+}
+
+/// The probability that side 0 proposes in round `t`.
+#[inline]
+pub fn p0_proposes(rule: ProposerRule, t: u32) -> f64 {
+    match rule {
+        ProposerRule::Alternate { first } => {
+            if alternate_proposer(first, t) == 0 {
+                1.0
+            } else {
+                0.0
+            }
+        }
+        ProposerRule::Random { p0 } => p0,
+    }
+}
+
+/// A responder's continuation in a round that is not the last: what
+/// rejecting is worth now (in the utility of this round) if the talks settle
+/// next round at deal utility `u_next`: one round of discounting, and one
+/// more round's cost `round_cost` (USD bn) converted to utility and brought
+/// to this round's value by `discount_pow` (= δ^t).
+#[inline]
+pub fn continuation(p: &Player, u_next: f64, round_cost: f64, discount_pow: f64) -> f64 {
+    p.discount * u_next - round_cost / (p.bn_per_util * discount_pow)
+}
+
+/// The responder's acceptance threshold under its rule.
+#[inline]
+pub fn threshold(rule: Acceptance, continuation: f64, no_deal: f64) -> f64 {
+    match rule {
+        Acceptance::NextOfferOrNoDeal => continuation.max(no_deal),
+        Acceptance::NoDeal => no_deal,
+        Acceptance::NextOffer => continuation,
+    }
+}
+
+/// Tolerance of the acceptance test (offers lie on a grid of utilities).
+pub const ACCEPT_TOLERANCE: f64 = 1e-12;
+
+/// Whether an offer worth `u` to the responder meets its threshold.
+#[inline]
+pub fn accepts(u: f64, threshold: f64) -> bool {
+    u >= threshold - ACCEPT_TOLERANCE
 }
 
 fn clamp01(v: f64) -> f64 {
@@ -163,11 +227,7 @@ pub fn simulate<O: Observer>(
         st.discount_pow = 1.0;
         st.best_from_opp = f64::NEG_INFINITY;
         st.last_own_offer = f64::NAN;
-        st.mind = Mind {
-            last_target: 0.0,
-            opp_latest: f64::NAN,
-            opp_previous: f64::NAN,
-        };
+        st.mind = Mind::new();
         out.reservation[side] = st.reservation;
     }
     ws.levers
@@ -340,13 +400,7 @@ pub fn simulate<O: Observer>(
 
         // 5. The proposer and its offer.
         let proposer = match scn.protocol.proposer {
-            ProposerRule::Alternate { first } => {
-                if t % 2 == 0 {
-                    first
-                } else {
-                    1 - first
-                }
-            }
+            ProposerRule::Alternate { first } => alternate_proposer(first, t),
             ProposerRule::Random { p0 } => {
                 if uniform(rng) < p0 {
                     0
@@ -357,6 +411,12 @@ pub fn simulate<O: Observer>(
         };
         let responder = 1 - proposer;
         let no_deal = [ps[0].no_deal(scn, 0), ps[1].no_deal(scn, 1)];
+        // The public part of each no-deal value (pressure): what a side can
+        // tell about the other's no-deal value beyond its private type.
+        let shift = [
+            no_deal[0] - ps[0].reservation,
+            no_deal[1] - ps[1].reservation,
+        ];
         let path = &scn.paths[proposer];
         let tau = {
             let st = &mut ps[proposer];
@@ -364,10 +424,14 @@ pub fn simulate<O: Observer>(
                 round: t,
                 clock: st.clock,
                 floor: clamp01(no_deal[proposer]),
+                no_deal: no_deal[proposer],
                 resolve: st.resolve,
                 rate: st.rate,
+                round_cost: st.round_cost,
+                discount_pow: st.discount_pow,
+                opp_shift: shift[responder],
             };
-            strategy::target(scn, proposer, inp, &mut st.mind, false)
+            strategy::target(scn, &ws.tables, proposer, inp, &mut st.mind, false)
         };
         ps[proposer].mind.last_target = tau;
         let k = path.at_own_utility_near(proposer, tau, ps[proposer].hint);
@@ -396,6 +460,8 @@ pub fn simulate<O: Observer>(
             let st = &mut ps[responder];
             st.mind.opp_previous = st.mind.opp_latest;
             st.mind.opp_latest = u_resp;
+            st.mind
+                .learn_from_offer(offer_u[proposer] - shift[proposer]);
             if u_resp > st.best_from_opp + PROGRESS {
                 st.best_from_opp = u_resp;
                 st.stalled = 0;
@@ -407,28 +473,36 @@ pub fn simulate<O: Observer>(
         let rp = &scn.players[responder];
         let nd = no_deal[responder];
         let last_round = t + 1 >= horizon;
-        let continuation = if last_round {
+        let cont = if last_round {
             nd
         } else {
             let st = &mut ps[responder];
-            let inp = TargetInput {
-                round: t + 1,
-                clock: st.clock + st.rate,
-                floor: clamp01(nd),
-                resolve: st.resolve,
-                rate: st.rate,
+            // What the responder expects to settle at next round: by default
+            // its own next offer; an equilibrium player's equilibrium value.
+            let u_next = match strategy::expected_next(scn, &ws.tables, responder, t + 1) {
+                Some(u) => u,
+                None => {
+                    let inp = TargetInput {
+                        round: t + 1,
+                        clock: st.clock + st.rate,
+                        floor: clamp01(nd),
+                        no_deal: nd,
+                        resolve: st.resolve,
+                        rate: st.rate,
+                        round_cost: st.round_cost,
+                        discount_pow: st.discount_pow * rp.discount,
+                        opp_shift: shift[proposer],
+                    };
+                    let next =
+                        strategy::target(scn, &ws.tables, responder, inp, &mut st.mind, true);
+                    let kn = scn.paths[responder].at_own_utility_near(responder, next, st.hint);
+                    scn.paths[responder].u[responder][kn]
+                }
             };
-            let next = strategy::target(scn, responder, inp, &mut st.mind, true);
-            let kn = scn.paths[responder].at_own_utility_near(responder, next, st.hint);
-            let u_next = scn.paths[responder].u[responder][kn];
-            rp.discount * u_next - st.round_cost / (rp.bn_per_util * st.discount_pow)
+            continuation(rp, u_next, st.round_cost, st.discount_pow)
         };
-        let threshold = match rp.acceptance {
-            Acceptance::NextOfferOrNoDeal => continuation.max(nd),
-            Acceptance::NoDeal => nd,
-            Acceptance::NextOffer => continuation,
-        };
-        let response = if u_resp >= threshold - 1e-12 {
+        let thr = threshold(rp.acceptance, cont, nd);
+        let response = if accepts(u_resp, thr) {
             out.ratifications += 1;
             let mut all = true;
             for (side, st) in ps.iter_mut().enumerate() {
@@ -466,6 +540,13 @@ pub fn simulate<O: Observer>(
         } else {
             Response::Reject
         };
+        if matches!(response, Response::Reject | Response::WalkAway) {
+            // The proposer learns that the responder's no-deal value exceeds
+            // what the offer gave it.
+            ps[proposer]
+                .mind
+                .learn_from_rejection(offer_u[responder] - shift[responder]);
+        }
         match response {
             Response::Accept => {
                 end = Some((OutcomeKind::Deal, t));

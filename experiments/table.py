@@ -1,0 +1,320 @@
+#!/usr/bin/env python3
+"""Markdown tables for the experiments, computed from a sweep folder.
+
+    python3 experiments/table.py EXPERIMENT SWEEP_DIR
+
+EXPERIMENT is us_levers, focal_deadline or fx_exposure; SWEEP_DIR is the
+folder written by `standoff sweep` (sweep_summary.csv, and points/<i>/runs.csv
+where the experiment needs runs: us_levers and focal_deadline are run with
+--runs-csv). Prints the table and a few generated answer lines; no number in
+an experiment's README is typed by hand. Python standard library only.
+"""
+
+import csv
+import math
+import os
+import re
+import sys
+from datetime import date
+
+Z95 = 1.959963984540054
+
+
+# ---------------------------------------------------------------------------
+# Reading a sweep folder
+
+
+def read_summary(d):
+    """(params, points): params are the param.<path> columns; points maps the
+    point index to {"values": {path: cell}, "m": {metric: row}}."""
+    with open(os.path.join(d, "sweep_summary.csv"), newline="") as f:
+        rows = list(csv.DictReader(f))
+    if not rows:
+        sys.exit(f"{d}/sweep_summary.csv has no rows")
+    params = [c[len("param."):] for c in rows[0] if c.startswith("param.")]
+    points = {}
+    for r in rows:
+        p = points.setdefault(
+            int(r["point"]), {"values": {k: r["param." + k] for k in params}, "m": {}}
+        )
+        p["m"][r["metric"]] = r
+    return params, points
+
+
+def runs(d, i):
+    """The rows of point i's runs.csv, in replicate order."""
+    path = os.path.join(d, "points", str(i), "runs.csv")
+    if not os.path.exists(path):
+        sys.exit(f"{path} is missing: run the sweep with --runs-csv")
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def num(x):
+    return float(x) if x not in ("", None) else float("nan")
+
+
+def stat(point, metric, col="mean"):
+    return num(point["m"][metric][col])
+
+
+# ---------------------------------------------------------------------------
+# Formatting
+
+
+def f(x, nd=3):
+    if x != x:  # NaN
+        return "–"
+    return f"{x:.{nd}f}"
+
+
+def pp(x, nd=1):
+    """A difference of proportions in percentage points, signed."""
+    if x != x:
+        return "–"
+    return f"{100 * x:+.{nd}f} pp"
+
+
+def pct(x, nd=1):
+    if x != x:
+        return "–"
+    return f"{100 * x:.{nd}f}%"
+
+
+def wilson(k, n):
+    if n == 0:
+        return float("nan"), float("nan")
+    p = k / n
+    z2 = Z95 * Z95
+    c = (p + z2 / (2 * n)) / (1 + z2 / n)
+    h = Z95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    return c - h, c + h
+
+
+def mean_ci(xs):
+    """Mean and half-width of a 95% normal interval."""
+    n = len(xs)
+    if n == 0:
+        return float("nan"), float("nan")
+    m = sum(xs) / n
+    if n < 2:
+        return m, float("nan")
+    var = sum((x - m) ** 2 for x in xs) / (n - 1)
+    return m, Z95 * math.sqrt(var / n)
+
+
+def table(header, rows):
+    out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def p_deal(point):
+    """P(deal) with its Wilson interval, as in sweep_summary.csv."""
+    r = point["m"]["deal"]
+    return f"{f(num(r['mean']))} [{f(num(r['ci95_lo']))}, {f(num(r['ci95_hi']))}]"
+
+
+# ---------------------------------------------------------------------------
+# us_levers
+
+
+def paired(d, i, base_rows, metric, transform=float):
+    """Mean difference point i − baseline over replicates (common random
+    numbers pair them), with a 95% half-width."""
+    rows = runs(d, i)
+    diffs = [transform(a[metric]) - transform(b[metric]) for a, b in zip(rows, base_rows)]
+    return mean_ci(diffs)
+
+
+def us_levers(d):
+    params, points = read_summary(d)
+    base = min(points)
+    base_rows = runs(d, base)
+    is_deal = lambda r: 1.0 if r == "deal" else 0.0  # noqa: E731
+    rows, effects = [], []
+    for i, p in sorted(points.items()):
+        off = [k.split(".")[1] for k in params if p["values"][k] == "false"]
+        label = "none (all on)" if not off else ("all four" if len(off) == len(params) else ", ".join(off))
+        if i == base:
+            dd = du = dk = (float("nan"), float("nan"))
+        else:
+            dd = paired(d, i, base_rows, "outcome", is_deal)
+            du = paired(d, i, base_rows, "utility_us")
+            dk = paired(d, i, base_rows, "utility_korea")
+            effects.append((label, dd, du, dk))
+        ci = lambda m: "–" if m[0] != m[0] else f"{m[0]:+.4f} ± {m[1]:.4f}"  # noqa: E731
+        rows.append([
+            str(i),
+            label,
+            p_deal(p),
+            "–" if i == base else f"{pp(dd[0])} ± {100 * dd[1]:.1f}",
+            f(stat(p, "breakdown")),
+            f(stat(p, "end_round"), 1),
+            f(stat(p, "cash_share")),
+            f(stat(p, "annual_cap"), 2),
+            f(stat(p, "swap_line"), 1),
+            ci(du),
+            ci(dk),
+        ])
+    print(table(
+        ["point", "US levers off", "P(deal) [95% CI]", "ΔP(deal) vs all on",
+         "P(breakdown)", "mean end round", "cash share", "annual cap ($bn/yr)",
+         "swap line ($bn)", "Δ US utility", "Δ Korea utility"],
+        rows,
+    ))
+    print()
+    print("Differences are paired over replicates (common random numbers), ± a 95% half-width. "
+          "Terms are means over deals.")
+    print()
+    single = [e for e in effects if e[0] != "all four"]
+    if single:
+        top = max(single, key=lambda e: abs(e[1][0]))
+        print(f"- Largest effect on P(deal) of a single lever: switching off **{top[0]}** "
+              f"changes P(deal) by {pp(top[1][0])} (± {100 * top[1][1]:.1f}).")
+        back = [e for e in single if e[2][0] - e[2][1] > 0]
+        helps_deal = [e for e in single if e[1][0] - e[1][1] > 0]
+        if back:
+            print("- Backfires (the US is better off without it: Δ US utility > 0, interval above 0): "
+                  + ", ".join(f"**{e[0]}** ({e[2][0]:+.4f} ± {e[2][1]:.4f})" for e in back) + ".")
+        else:
+            print("- No lever backfires on the US's utility: switching any one off does not raise "
+                  "it significantly.")
+        if helps_deal:
+            print("- Switching off " + ", ".join(f"**{e[0]}**" for e in helps_deal)
+                  + " raises P(deal) significantly: it hinders agreement.")
+    for e in effects:
+        if e[0] == "all four":
+            print(f"- All four off: P(deal) {pp(e[1][0])} (± {100 * e[1][1]:.1f}), "
+                  f"US utility {e[2][0]:+.4f} ± {e[2][1]:.4f}, Korea utility {e[3][0]:+.4f} ± {e[3][1]:.4f}.")
+
+
+# ---------------------------------------------------------------------------
+# focal_deadline
+
+
+def base_focal_round(d):
+    """The round of the base scenario's focal date (the APEC summit)."""
+    text = open(os.path.join(d, "base.toml"), encoding="utf-8").read()
+    try:
+        import tomllib
+
+        cfg = tomllib.loads(text)
+        start, focal = str(cfg["clock"]["start"]), str(cfg["clock"]["focal"]["date"])
+        days = int(cfg["clock"].get("days_per_round", 7))
+    except ImportError:
+        start = re.search(r'^start\s*=\s*"?(\d{4}-\d\d-\d\d)', text, re.M).group(1)
+        focal = re.search(r'\[clock\.focal\][^\[]*?^date\s*=\s*"?(\d{4}-\d\d-\d\d)', text, re.M | re.S).group(1)
+        m = re.search(r"^days_per_round\s*=\s*(\d+)", text, re.M)
+        days = int(m.group(1)) if m else 7
+    delta = (date.fromisoformat(focal) - date.fromisoformat(start)).days
+    return -(-delta // days)
+
+
+def focal_deadline(d):
+    params, points = read_summary(d)
+    r0 = base_focal_round(d)
+    lo, hi = r0 - 2, r0 + 2
+    rows, near_shares = [], []
+    for i, p in sorted(points.items()):
+        v = p["values"]
+        rs = runs(d, i)
+        n = len(rs)
+        deal_rounds = sorted(int(r["end_round"]) for r in rs if r["outcome"] == "deal")
+        k = len(deal_rounds)
+        near = sum(1 for x in deal_rounds if lo <= x <= hi)
+        share = near / k if k else float("nan")
+        slo, shi = wilson(near, k)
+        q = lambda x: deal_rounds[min(k - 1, int(x * k))] if k else "–"  # noqa: E731
+        # No summit: its event is off (and the focal date moved past the horizon).
+        summit = "no" if v.get("events.summit_opportunity.enabled") == "false" else "yes"
+        costs = f"{v['clock.focal.audience_cost.korea']} / {v['clock.focal.audience_cost.us']}"
+        near_shares.append((i, summit, costs, share))
+        rows.append([
+            str(i),
+            summit,
+            costs,
+            p_deal(p),
+            f"{pct(share)} [{pct(slo)}, {pct(shi)}]",
+            pct(near / n),
+            f"{q(0.5)} [{q(0.25)}, {q(0.75)}]",
+            f(stat(p, "cost_korea"), 2),
+            f(stat(p, "cost_us"), 2),
+        ])
+    print(table(
+        ["point", "summit", "audience cost korea / us ($bn)",
+         "P(deal) [95% CI]", f"deals in rounds {lo}–{hi}: share of deals [95% CI]",
+         f"P(deal in rounds {lo}–{hi})", "deal round: median [p25, p75]",
+         "cost korea ($bn)", "cost us ($bn)"],
+        rows,
+    ))
+    print()
+    print(f"Round {r0} is the focal date of the base scenario (the APEC summit); ±2 rounds is "
+          f"rounds {lo}–{hi}. Costs are means over all runs.")
+    print()
+    with_summit = [s for s in near_shares if s[1] == "yes"]
+    if with_summit:
+        a, b = min(s[3] for s in with_summit), max(s[3] for s in with_summit)
+        if pct(a) == pct(b):
+            print(f"- With the summit, {pct(a)} of deals fall within ±2 rounds of round {r0} "
+                  f"at every audience cost tried.")
+        else:
+            print(f"- With the summit, the share of deals within ±2 rounds of round {r0} ranges from "
+                  f"{pct(a)} to {pct(b)} across the audience costs tried.")
+    for s in near_shares:
+        if s[1] != "yes":
+            print(f"- Without the summit (point {s[0]}): "
+                  f"{pct(s[3])} of deals fall within ±2 rounds of round {r0}.")
+
+
+# ---------------------------------------------------------------------------
+# fx_exposure
+
+
+def fx_exposure(d):
+    params, points = read_summary(d)
+    rows = []
+    for i, p in sorted(points.items()):
+        v = p["values"]
+        reserves = v["events.fx_shock.trigger.exposure.reserves"]
+        lo = v.get("issues.swap_line.lo", "0")
+        swap = "bargained from 0" if num(lo) == 0 else f"at least {lo} in any deal"
+        q = lambda m: f"{f(stat(p, m), 3)} [{f(stat(p, m, 'p25'), 3)}, {f(stat(p, m, 'p75'), 3)}]"  # noqa: E731
+        rows.append([
+            str(i),
+            reserves,
+            swap,
+            p_deal(p),
+            f"{f(stat(p, 'annual_cap'), 2)} [{f(stat(p, 'annual_cap', 'p25'), 1)}, {f(stat(p, 'annual_cap', 'p75'), 1)}]",
+            q("cash_share"),
+            f(stat(p, "swap_line"), 1),
+            f(stat(p, "event_fx_shock"), 3),
+            f(stat(p, "utility_korea"), 4),
+            f(stat(p, "utility_us"), 4),
+        ])
+    print(table(
+        ["point", "reserves ($bn)", "swap line", "P(deal) [95% CI]",
+         "annual cap ($bn/yr): mean [p25, p75]", "cash share: mean [p25, p75]",
+         "swap line ($bn)", "FX shocks per run", "Korea utility", "US utility"],
+        rows,
+    ))
+    print()
+    print("Terms are over deals; FX shocks and utilities over all runs.")
+    print()
+    first, last = points[min(points)], points[max(points)]
+    for m, label, nd in [("annual_cap", "annual cap", 2), ("cash_share", "cash share", 3),
+                         ("event_fx_shock", "FX shocks per run", 3), ("deal", "P(deal)", 3)]:
+        print(f"- {label}: {f(stat(first, m), nd)} at point {min(points)} → {f(stat(last, m), nd)} "
+              f"at point {max(points)} ({f(stat(last, m) - stat(first, m), nd)}).")
+
+
+def main():
+    if len(sys.argv) != 3 or sys.argv[1] not in ("us_levers", "focal_deadline", "fx_exposure"):
+        sys.exit(__doc__)
+    {"us_levers": us_levers, "focal_deadline": focal_deadline, "fx_exposure": fx_exposure}[
+        sys.argv[1]
+    ](sys.argv[2])
+
+
+if __name__ == "__main__":
+    main()

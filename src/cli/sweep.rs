@@ -1,0 +1,312 @@
+//! `standoff sweep`: run a sweep file's points, or resume a sweep folder.
+//!
+//! Every point's scenario is validated before anything runs or is written.
+//! Points are simulated in groups, in parallel over (point, chunk) jobs
+//! (`runner::run_points`); each finished point is written at once, atomically,
+//! as `points/<i>.csv`. The final `sweep_summary.csv` is assembled from those
+//! files, so an interrupted sweep completed with `--resume` ends with the same
+//! bytes as an uninterrupted one. See `sweep::store` for the folder layout.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+use super::{default_out, now_secs, pool, progress_bar, BadInput};
+use crate::outcome::metric_names;
+use crate::output::{self, AtomicFile, Manifest, OutputDir, RunInfo};
+use crate::runner::{self, PointEvent, PointSpec};
+use crate::sweep::store::{self, State};
+use crate::sweep::{self, BaseSource, Point, Sweep, SweepError};
+
+/// Arguments of `sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Sweep file (TOML). With --resume it is optional; if given, it (and its
+    /// base scenario) must be the same as the copies kept in the folder.
+    #[arg(required_unless_present = "resume")]
+    pub sweep: Option<PathBuf>,
+    /// Output folder (default: sweeps/NAME-TIME, TIME in UTC). It must not hold a sweep already.
+    #[arg(long, conflicts_with = "resume")]
+    pub out: Option<PathBuf>,
+    /// Complete the interrupted sweep in this folder.
+    #[arg(long, value_name = "DIR")]
+    pub resume: Option<PathBuf>,
+    /// Runs per point, overriding the file's `replicates` (e.g. reduced runs for CI).
+    #[arg(long, conflicts_with = "resume")]
+    pub runs: Option<u64>,
+    /// Master seed, overriding the file's `seed`.
+    #[arg(long, conflicts_with = "resume")]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// No progress bar and no closing message.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Also write each point's runs as points/I/runs.csv.
+    #[arg(long, conflicts_with = "resume")]
+    pub runs_csv: bool,
+}
+
+/// Sweep errors are input errors (exit code 2): their whole chain, as one message.
+fn bad_input(e: SweepError) -> anyhow::Error {
+    let mut msg = e.to_string();
+    let mut src = std::error::Error::source(&e);
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    BadInput(msg).into()
+}
+
+/// Points per group handed to the runner at once (bounds the memory of
+/// scenarios; results do not depend on it).
+const GROUP: usize = 64;
+
+/// Runs `standoff sweep`.
+pub fn cmd_sweep(a: SweepArgs) -> Result<()> {
+    match a.resume.clone() {
+        Some(dir) => resume(a, &dir),
+        None => start(a),
+    }
+}
+
+fn start(a: SweepArgs) -> Result<()> {
+    let path = a
+        .sweep
+        .as_deref()
+        .ok_or_else(|| BadInput("a sweep file or --resume DIR is required".into()))?;
+    let sw = sweep::load(path).map_err(bad_input)?;
+    let seed = a.seed.unwrap_or(sw.seed);
+    let replicates = a.runs.unwrap_or(sw.replicates);
+    if replicates == 0 {
+        return Err(BadInput("--runs: expected at least 1, found 0".into()).into());
+    }
+    let points = sw.points(seed).map_err(bad_input)?;
+    sw.validate(&points).map_err(bad_input)?;
+    let pool = pool(a.threads)?;
+    let out = a.out.unwrap_or_else(|| default_out("sweeps", &sw.name));
+    if store::is_sweep_folder(&out) {
+        return Err(BadInput(format!(
+            "{}: holds a sweep already ({}): complete it with `standoff sweep --resume {}`, or choose another folder",
+            out.display(),
+            store::STATE,
+            out.display()
+        ))
+        .into());
+    }
+    let dir = OutputDir::create(&out)?;
+    let state = State::new(&sw, seed, replicates, a.runs_csv, points.len());
+    write_bytes(&dir, store::SWEEP_COPY, sw.text.as_bytes())?;
+    write_bytes(&dir, store::BASE_COPY, sw.base.text.as_bytes())?;
+    dir.write_csv(
+        store::POINTS_CSV,
+        store::points_header(&sw),
+        store::points_rows(&points),
+    )?;
+    // The state last: a folder with a state file has its copies.
+    write_bytes(&dir, store::STATE, state.to_json().as_bytes())?;
+    execute(&dir, &sw, &state, &points, pool, a.quiet, true)
+}
+
+fn resume(a: SweepArgs, dir_path: &Path) -> Result<()> {
+    let (state, sweep_text, base_text) = store::read_folder(dir_path).map_err(bad_input)?;
+    if state.version != env!("CARGO_PKG_VERSION") {
+        return Err(BadInput(format!(
+            "{}: the sweep was started by standoff {}, this is {}: its results would differ; refusing to resume",
+            dir_path.display(),
+            state.version,
+            env!("CARGO_PKG_VERSION")
+        ))
+        .into());
+    }
+    let sw = sweep::parse(
+        &state.sweep_file,
+        &sweep_text,
+        BaseSource::Given {
+            file: &state.base_file,
+            text: &base_text,
+        },
+    )
+    .map_err(bad_input)?;
+    if let Some(given) = a.sweep.as_deref() {
+        let g = sweep::load(given).map_err(bad_input)?;
+        let differs = if g.text != sw.text {
+            Some("the sweep file")
+        } else if g.base.text != sw.base.text {
+            Some("its base scenario")
+        } else {
+            None
+        };
+        if let Some(what) = differs {
+            return Err(BadInput(format!(
+                "{}: {what} differs from the copy kept in {} (the sweep was started from other files); refusing to resume",
+                given.display(),
+                dir_path.display()
+            ))
+            .into());
+        }
+    }
+    let points = sw.points(state.master_seed).map_err(bad_input)?;
+    if points.len() != state.points {
+        return Err(BadInput(format!(
+            "{}: the sweep has {} points, but {} says {}; refusing to resume",
+            dir_path.display(),
+            points.len(),
+            store::STATE,
+            state.points
+        ))
+        .into());
+    }
+    sw.validate(&points).map_err(bad_input)?;
+    let pool = pool(a.threads)?;
+    let dir = OutputDir::create(dir_path)?;
+    execute(&dir, &sw, &state, &points, pool, a.quiet, false)
+}
+
+fn write_bytes(dir: &OutputDir, name: &str, bytes: &[u8]) -> Result<()> {
+    let mut f = dir.stream(name)?;
+    f.write_all(bytes)
+        .with_context(|| format!("writing {}", dir.path().join(name).display()))?;
+    f.commit()?;
+    Ok(())
+}
+
+/// Runs the points (when resuming, only those not finished), then writes
+/// sweep_summary.csv and the manifest.
+fn execute(
+    dir: &OutputDir,
+    sw: &Sweep,
+    state: &State,
+    points: &[Point],
+    pool: rayon::ThreadPool,
+    quiet: bool,
+    fresh: bool,
+) -> Result<()> {
+    let started = now_secs();
+    let t0 = Instant::now();
+    let root = dir.path().to_path_buf();
+    OutputDir::create(root.join(store::POINTS_DIR))?;
+    let header = store::encode_csv([store::summary_header(sw)])?;
+    let pending: Vec<&Point> = points
+        .iter()
+        .filter(|p| fresh || !store::point_done(&root, p.index, state.runs_csv))
+        .collect();
+    let pb = progress_bar(pending.len() as u64 * state.replicates, quiet, "runs");
+    for group in pending.chunks(GROUP) {
+        let scenarios = group
+            .iter()
+            .map(|p| sw.scenario(p))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(bad_input)?;
+        let specs: Vec<PointSpec<'_>> = group
+            .iter()
+            .zip(&scenarios)
+            .map(|(p, s)| PointSpec {
+                scenario: s,
+                point: p.rng_point,
+            })
+            .collect();
+        let mut runs_file: Option<AtomicFile> = None;
+        let result = pool.install(|| {
+            runner::run_points(
+                &specs,
+                state.replicates,
+                state.master_seed,
+                state.runs_csv,
+                |k, ev| -> Result<()> {
+                    let p = group[k];
+                    let scn = &scenarios[k];
+                    match ev {
+                        PointEvent::Rows(rows) => {
+                            if runs_file.is_none() {
+                                let d = OutputDir::create(root.join(store::point_dir(p.index)))?;
+                                let mut f = d.stream("runs.csv")?;
+                                f.write_all(&store::encode_csv([output::RunsCsv::header(scn)])?)?;
+                                runs_file = Some(f);
+                            }
+                            if let Some(f) = runs_file.as_mut() {
+                                f.write_all(rows)?;
+                            }
+                        }
+                        PointEvent::Done(stats) => {
+                            if let Some(f) = runs_file.take() {
+                                f.commit()?;
+                            }
+                            let rows = store::summary_rows_of(p, &metric_names(scn), &stats);
+                            let mut bytes = header.clone();
+                            bytes.extend(store::encode_csv(rows)?);
+                            write_bytes(dir, &store::point_file(p.index), &bytes)?;
+                        }
+                    }
+                    Ok(())
+                },
+                &|n| pb.inc(n),
+            )
+        });
+        if let Err(e) = result {
+            pb.abandon();
+            return Err(e).context("writing the sweep's point files");
+        }
+    }
+    pb.finish_and_clear();
+
+    let mut summary = header.clone();
+    for p in points {
+        summary.extend(store::read_point_body(&root, p.index, &header).map_err(bad_input)?);
+    }
+    write_bytes(dir, store::SUMMARY_CSV, &summary)?;
+
+    let mut files: Vec<String> = [
+        store::SWEEP_COPY,
+        store::BASE_COPY,
+        store::STATE,
+        store::POINTS_CSV,
+    ]
+    .map(String::from)
+    .to_vec();
+    for p in points {
+        files.push(store::point_file(p.index));
+        if state.runs_csv {
+            files.push(store::point_runs_file(p.index));
+        }
+    }
+    files.push(store::SUMMARY_CSV.into());
+    files.push(output::MANIFEST.into());
+    let config = serde_json::json!({
+        "sweep": serde_json::to_value(&sw.raw).context("serialising the sweep")?,
+        "base": serde_json::to_value(&sw.base.loaded.raw).context("serialising the base scenario")?,
+    });
+    let manifest = Manifest::new(
+        "sweep",
+        &sw.base.loaded.scenario.name,
+        &sw.file,
+        config,
+        RunInfo {
+            master_seed: state.master_seed,
+            runs: state.replicates,
+            threads: pool.current_num_threads(),
+            chunk_size: runner::CHUNK,
+            files,
+            started_secs: started,
+            finished_secs: now_secs(),
+            wall_seconds: t0.elapsed().as_secs_f64(),
+        },
+    );
+    dir.write_manifest(&manifest)?;
+    if !quiet {
+        eprintln!(
+            "{} points x {} runs of {} ({} run now) -> {}",
+            points.len(),
+            state.replicates,
+            sw.base.loaded.scenario.name,
+            pending.len(),
+            root.display()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,93 @@
+//! `standoff validate`: the theory configs through the ordinary engine,
+//! compared with bargaining theory (see `theory` and docs/validation.md).
+
+use super::{pool, BadInput};
+use crate::theory::{self, Settings, Source};
+use anyhow::Result;
+use clap::Args;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Arguments of `validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Folder of the theory configs (default: configs/theory if it exists,
+    /// else the copies built into the binary).
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+    /// Runs of each random case.
+    #[arg(long, default_value_t = 20_000)]
+    pub runs: u64,
+    /// Master seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Only these cases (comma-separated; default all).
+    #[arg(long, value_delimiter = ',')]
+    pub case: Vec<String>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+/// Runs the cases, prints the table; an error (exit 1) names failing rows.
+pub fn cmd_validate(a: ValidateArgs) -> Result<()> {
+    if a.runs == 0 {
+        return Err(BadInput("--runs: expected at least 1, found 0".into()).into());
+    }
+    let default = PathBuf::from("configs/theory");
+    let src = match a.dir {
+        Some(d) => Source::Dir(d),
+        None if default.is_dir() => Source::Dir(default),
+        None => Source::Builtin,
+    };
+    let set = Settings {
+        runs: a.runs,
+        seed: a.seed,
+    };
+    let cases: Vec<String> = if a.case.is_empty() {
+        theory::CASES.iter().map(|c| c.to_string()).collect()
+    } else {
+        a.case.clone()
+    };
+    let pool = pool(a.threads)?;
+    let rows = pool.install(|| -> Result<Vec<theory::Row>> {
+        let mut rows = Vec::new();
+        for c in &cases {
+            rows.extend(theory::case(c, &src, &set)?);
+        }
+        Ok(rows)
+    })?;
+    let mut o = std::io::stdout().lock();
+    let from = match &src {
+        Source::Dir(d) => d.display().to_string(),
+        Source::Builtin => "built-in copies".into(),
+    };
+    writeln!(
+        o,
+        "# standoff validate: theory configs from {from}; {} runs per random case, seed {}",
+        set.runs, set.seed
+    )?;
+    write!(o, "{}", theory::format_table(&rows))?;
+    let failed: Vec<String> = rows
+        .iter()
+        .filter(|r| !r.pass())
+        .map(|r| r.label())
+        .collect();
+    writeln!(
+        o,
+        "# {} of {} checks pass",
+        rows.len() - failed.len(),
+        rows.len()
+    )?;
+    o.flush()?;
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        anyhow::bail!(
+            "{} of {} theory checks failed: {}",
+            failed.len(),
+            rows.len(),
+            failed.join("; ")
+        )
+    }
+}

@@ -1,0 +1,623 @@
+//! Parsing and validation of a sweep file (see [`super::raw`] for its keys),
+//! with errors that name the file, the key and its line.
+
+use std::ops::Range;
+use std::path::Path;
+
+use toml_edit::{ImDocument, Item, TableLike};
+
+use super::raw::{RawParam, RawSweep};
+use super::{
+    canonical, design, Base, BaseSource, Design, Distribution, Param, ParamValues, Seeding, Sweep,
+    SweepError, BUILTIN_BASE, DEFAULT_REPLICATES, DEFAULT_SEED, DESIGNS, MAX_POINTS, SEEDINGS,
+    VERSION,
+};
+use crate::config::{self, ConfigError};
+
+/// Parses and validates sweep text; `file` labels it in messages; the base
+/// scenario is loaded as `base` says.
+pub fn parse(file: &str, text: &str, base: BaseSource<'_>) -> Result<Sweep, SweepError> {
+    let spans = Spans::new(text);
+    let key_error = |key: &str, message: String| SweepError::Key {
+        file: file.to_string(),
+        line: spans.line_of(key),
+        key: key.to_string(),
+        message,
+    };
+    let doc = ImDocument::parse(text).map_err(|e| {
+        let (line, column) = line_col(text, e.span().map_or(0, |s| s.start));
+        SweepError::Syntax {
+            file: file.to_string(),
+            line,
+            column,
+            message: e.message().trim().replace('\n', "; "),
+        }
+    })?;
+    match doc.get("version") {
+        None => {
+            return Err(key_error(
+                "version",
+                format!("missing required key; a sweep file starts with `version = {VERSION}`"),
+            ))
+        }
+        Some(item) if item.as_integer() == Some(VERSION as i64) => {}
+        Some(item) => {
+            let found = item.as_value().map_or_else(
+                || "a table".to_string(),
+                |v| v.to_string().trim().to_string(),
+            );
+            return Err(key_error(
+                "version",
+                format!("expected {VERSION} (the sweep format this build reads), found {found}"),
+            ));
+        }
+    }
+    let raw: RawSweep = toml::from_str(text).map_err(|e| {
+        let at = e.span().map(|s| s.start);
+        let key = at.and_then(|a| spans.path_at(a)).unwrap_or("").to_string();
+        SweepError::Key {
+            file: file.to_string(),
+            line: at.map(|a| spans.line_of_offset(a)),
+            key,
+            message: e.message().trim().replace('`', "'"),
+        }
+    })?;
+
+    let name = match &raw.name {
+        Some(n) => {
+            if n.is_empty()
+                || !n
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                return Err(key_error(
+                    "name",
+                    format!("expected a name of letters, digits, '_' and '-', found \"{n}\""),
+                ));
+            }
+            n.clone()
+        }
+        None => Path::new(file)
+            .file_stem()
+            .map_or_else(|| "sweep".to_string(), |s| s.to_string_lossy().into_owned()),
+    };
+
+    let samples = |key: &str| -> Result<usize, SweepError> {
+        match raw.samples {
+            None => Err(key_error(
+                "samples",
+                format!("missing: a {key} design needs `samples = N` (the number of points)"),
+            )),
+            Some(n) if n == 0 || n > MAX_POINTS => Err(key_error(
+                "samples",
+                format!("expected a number of points in [1, {MAX_POINTS}], found {n}"),
+            )),
+            Some(n) => Ok(n as usize),
+        }
+    };
+    let design = match raw.design.as_str() {
+        "grid" | "zip" => {
+            if raw.samples.is_some() {
+                return Err(key_error(
+                    "samples",
+                    format!(
+                        "not allowed with design \"{}\" (its points come from the lists; samples is for random and lhs)",
+                        raw.design
+                    ),
+                ));
+            }
+            if raw.design == "grid" {
+                Design::Grid
+            } else {
+                Design::Zip
+            }
+        }
+        "random" => Design::Random {
+            samples: samples("random")?,
+        },
+        "lhs" => Design::Lhs {
+            samples: samples("lhs")?,
+        },
+        other => {
+            return Err(key_error(
+                "design",
+                format!("expected one of {}, found \"{other}\"", quoted(DESIGNS)),
+            ))
+        }
+    };
+    let replicates = raw.replicates.unwrap_or(DEFAULT_REPLICATES);
+    if replicates == 0 {
+        return Err(key_error(
+            "replicates",
+            "expected at least 1 run per point, found 0".into(),
+        ));
+    }
+    let seeding = match raw.seeding.as_deref().unwrap_or("per_point") {
+        "per_point" => Seeding::PerPoint,
+        "common" => Seeding::Common,
+        other => {
+            return Err(key_error(
+                "seeding",
+                format!("expected one of {}, found \"{other}\"", quoted(SEEDINGS)),
+            ))
+        }
+    };
+
+    if raw.params.is_empty() {
+        return Err(key_error(
+            "param",
+            "missing: a sweep has at least one [[param]] table with a path and its values".into(),
+        ));
+    }
+    let lists = matches!(design, Design::Grid | Design::Zip);
+    let mut params: Vec<Param> = Vec::with_capacity(raw.params.len());
+    for (i, rp) in raw.params.iter().enumerate() {
+        let base_key = format!("param[{i}]");
+        let p = param(rp, &base_key, lists, &key_error)?;
+        if let Some(j) = params.iter().position(|q| overlaps(&q.path, &p.path)) {
+            return Err(key_error(
+                &format!("{base_key}.path"),
+                format!(
+                    "\"{}\" overlaps param[{j}] (\"{}\"): each key is set by one parameter",
+                    p.path, params[j].path
+                ),
+            ));
+        }
+        params.push(p);
+    }
+    match design {
+        Design::Zip => {
+            let len = |p: &Param| match &p.values {
+                ParamValues::List(v) => v.len(),
+                ParamValues::Dist(_) => 0,
+            };
+            let n0 = len(&params[0]);
+            if let Some(i) = params.iter().position(|p| len(p) != n0) {
+                return Err(key_error(
+                    &format!("param[{i}]"),
+                    format!(
+                        "a zip design needs lists of equal length: param[0] ({}) has {n0} values, param[{i}] ({}) has {}",
+                        params[0].path,
+                        params[i].path,
+                        len(&params[i])
+                    ),
+                ));
+            }
+        }
+        Design::Grid => {
+            let total = params.iter().try_fold(1u64, |acc, p| match &p.values {
+                ParamValues::List(v) => acc.checked_mul(v.len() as u64),
+                ParamValues::Dist(_) => Some(acc),
+            });
+            if total.is_none_or(|t| t > MAX_POINTS) {
+                return Err(key_error(
+                    "param",
+                    format!("the grid has more than {MAX_POINTS} points"),
+                ));
+            }
+        }
+        _ => {}
+    }
+
+    let base = load_base(file, raw.base.as_deref(), base)?;
+    Ok(Sweep {
+        file: file.to_string(),
+        text: text.to_string(),
+        name,
+        base,
+        design,
+        params,
+        replicates,
+        seed: raw.seed.unwrap_or(DEFAULT_SEED),
+        seeding,
+        raw,
+    })
+}
+
+fn quoted(items: &[&str]) -> String {
+    items
+        .iter()
+        .map(|s| format!("\"{s}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// True if setting one path would set (part of) the other.
+fn overlaps(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    long == short || long.starts_with(&format!("{short}."))
+}
+
+fn load_base(file: &str, key: Option<&str>, src: BaseSource<'_>) -> Result<Base, SweepError> {
+    let base_err = |source| SweepError::Base {
+        file: file.to_string(),
+        source,
+    };
+    let loaded = match src {
+        BaseSource::Given { file: label, text } => {
+            config::load_str(label, text).map_err(base_err)?
+        }
+        BaseSource::Resolve(dir) => match key {
+            None | Some(BUILTIN_BASE) => config::builtin(),
+            Some(p) => config::load_file(&dir.join(p)).map_err(base_err)?,
+        },
+    };
+    let doc: toml::Value = toml::from_str(&loaded.source).map_err(|e| {
+        base_err(ConfigError::at_key(
+            &loaded.file,
+            "",
+            format!("cannot parse: {}", e.message()),
+        ))
+    })?;
+    Ok(Base {
+        file: loaded.file.clone(),
+        text: loaded.source.clone(),
+        loaded,
+        doc,
+    })
+}
+
+/// The value forms of a `[[param]]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Values,
+    Range,
+    Uniform,
+    LogUniform,
+    Normal,
+    Choice,
+}
+
+impl Form {
+    fn name(self) -> &'static str {
+        match self {
+            Form::Values => "values",
+            Form::Range => "from/to/steps",
+            Form::Uniform => "uniform",
+            Form::LogUniform => "log_uniform",
+            Form::Normal => "normal",
+            Form::Choice => "choice",
+        }
+    }
+}
+
+fn param(
+    rp: &RawParam,
+    key: &str,
+    lists: bool,
+    key_error: &dyn Fn(&str, String) -> SweepError,
+) -> Result<Param, SweepError> {
+    let k = |field: &str| format!("{key}.{field}");
+    let path = rp.path.trim().to_string();
+    if path.is_empty() || path.split('.').any(str::is_empty) {
+        return Err(key_error(
+            &k("path"),
+            format!(
+                "expected a dotted key of the scenario such as \"levers.visa_review.credibility\", found \"{}\"",
+                rp.path
+            ),
+        ));
+    }
+    let range = rp.from.is_some() || rp.to.is_some() || rp.steps.is_some();
+    let forms: Vec<Form> = [
+        (Form::Values, rp.values.is_some()),
+        (Form::Range, range),
+        (Form::Uniform, rp.uniform.is_some()),
+        (Form::LogUniform, rp.log_uniform.is_some()),
+        (Form::Normal, rp.normal.is_some()),
+        (Form::Choice, rp.choice.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(f, on)| on.then_some(f))
+    .collect();
+    let design_forms = if lists {
+        "`values = [...]` or `from`, `to` and `steps` (grid and zip designs take lists)"
+    } else {
+        "`uniform`, `log_uniform`, `normal` or `choice` (random and lhs designs take distributions)"
+    };
+    let form = match forms[..] {
+        [one] => one,
+        [] => {
+            return Err(key_error(
+                key,
+                format!("\"{path}\" has no values: give {design_forms}"),
+            ))
+        }
+        _ => {
+            let names: Vec<&str> = forms.iter().map(|f| f.name()).collect();
+            return Err(key_error(
+                key,
+                format!(
+                    "\"{path}\" has several value forms ({}): give exactly one",
+                    names.join(", ")
+                ),
+            ));
+        }
+    };
+    if matches!(form, Form::Values | Form::Range) != lists {
+        let field = if form == Form::Range {
+            "from"
+        } else {
+            form.name()
+        };
+        return Err(key_error(
+            &k(field),
+            format!("not allowed with this design: give {design_forms}"),
+        ));
+    }
+    let integer = rp.integer;
+    if integer.is_some() && matches!(form, Form::Values | Form::Choice) {
+        return Err(key_error(
+            &k("integer"),
+            format!(
+                "applies to ranges and numeric distributions, not to `{}`",
+                form.name()
+            ),
+        ));
+    }
+    let integer_flag = integer.unwrap_or(false);
+    let nonempty = |field: &str, v: &Option<Vec<toml::Value>>| match v {
+        Some(v) if !v.is_empty() => Ok(v.clone()),
+        _ => Err(key_error(
+            &k(field),
+            "expected at least one value, found an empty list".into(),
+        )),
+    };
+    let bounds = |field: &str, v: &Option<Vec<f64>>| match v.as_deref() {
+        Some(&[lo, hi]) if lo.is_finite() && hi.is_finite() && lo <= hi => Ok((lo, hi)),
+        v => Err(key_error(
+            &k(field),
+            format!(
+                "expected two finite bounds [lo, hi] with lo <= hi, found {}",
+                list_text(v.unwrap_or_default())
+            ),
+        )),
+    };
+    let values = match form {
+        Form::Values => ParamValues::List(nonempty("values", &rp.values)?),
+        Form::Choice => ParamValues::Dist(Distribution::Choice(nonempty("choice", &rp.choice)?)),
+        Form::Range => ParamValues::List(range_values(rp, integer, &k, key_error)?),
+        Form::Uniform => {
+            let (lo, hi) = bounds("uniform", &rp.uniform)?;
+            if integer_flag {
+                if lo.fract() != 0.0 || hi.fract() != 0.0 || lo.abs() > 9.0e15 || hi.abs() > 9.0e15
+                {
+                    return Err(key_error(
+                        &k("uniform"),
+                        format!(
+                            "with integer = true the bounds are whole numbers, found [{lo}, {hi}]"
+                        ),
+                    ));
+                }
+                ParamValues::Dist(Distribution::UniformInt {
+                    lo: lo as i64,
+                    hi: hi as i64,
+                })
+            } else {
+                ParamValues::Dist(Distribution::Uniform { lo, hi })
+            }
+        }
+        Form::LogUniform => {
+            let (lo, hi) = bounds("log_uniform", &rp.log_uniform)?;
+            if lo <= 0.0 {
+                return Err(key_error(
+                    &k("log_uniform"),
+                    format!("expected bounds > 0 (its logarithm is uniform), found {lo}"),
+                ));
+            }
+            ParamValues::Dist(Distribution::LogUniform {
+                lo,
+                hi,
+                integer: integer_flag,
+            })
+        }
+        Form::Normal => {
+            let (mean, sd) = rp
+                .normal
+                .as_ref()
+                .map_or((f64::NAN, f64::NAN), |n| (n.mean, n.sd));
+            if !mean.is_finite() || !sd.is_finite() || sd < 0.0 {
+                return Err(key_error(
+                    &k("normal"),
+                    format!("expected a finite mean and sd >= 0, found mean = {mean}, sd = {sd}"),
+                ));
+            }
+            ParamValues::Dist(Distribution::Normal {
+                mean,
+                sd,
+                integer: integer_flag,
+            })
+        }
+    };
+    Ok(Param { path, values })
+}
+
+fn list_text(v: &[f64]) -> String {
+    format!(
+        "[{}]",
+        v.iter()
+            .map(|x| x.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+/// Rounds to 12 significant digits (ranges read as typed: 0.1 steps stay 0.1, 0.2, ...).
+fn round12(v: f64) -> f64 {
+    if v == 0.0 || !v.is_finite() {
+        return v;
+    }
+    format!("{v:.11e}").parse().unwrap_or(v)
+}
+
+fn range_values(
+    rp: &RawParam,
+    integer: Option<bool>,
+    k: &dyn Fn(&str) -> String,
+    key_error: &dyn Fn(&str, String) -> SweepError,
+) -> Result<Vec<toml::Value>, SweepError> {
+    let num = |field: &str, v: &Option<toml::Value>| -> Result<(f64, bool), SweepError> {
+        match v {
+            Some(toml::Value::Integer(i)) => Ok((*i as f64, true)),
+            Some(toml::Value::Float(f)) if f.is_finite() => Ok((*f, false)),
+            Some(other) => Err(key_error(
+                &k(field),
+                format!("expected a finite number, found {}", canonical(other)),
+            )),
+            None => Err(key_error(
+                &k(field),
+                "missing: a range needs `from`, `to` and `steps`".into(),
+            )),
+        }
+    };
+    let (from, from_int) = num("from", &rp.from)?;
+    let (to, to_int) = num("to", &rp.to)?;
+    let steps = match rp.steps {
+        None => {
+            return Err(key_error(
+                &k("steps"),
+                "missing: a range needs `from`, `to` and `steps`".into(),
+            ))
+        }
+        Some(s) if s == 0 || s > MAX_POINTS => {
+            return Err(key_error(
+                &k("steps"),
+                format!("expected a number of values in [1, {MAX_POINTS}], found {s}"),
+            ))
+        }
+        Some(s) => s,
+    };
+    let v: Vec<f64> = (0..steps)
+        .map(|i| {
+            if i + 1 == steps && steps > 1 {
+                to
+            } else if i == 0 {
+                from
+            } else {
+                round12(from + (to - from) * i as f64 / (steps - 1) as f64)
+            }
+        })
+        .collect();
+    let whole = v.iter().all(|x| x.fract() == 0.0 && x.abs() < 9.0e15);
+    let as_int = integer.unwrap_or(from_int && to_int && whole);
+    let out: Vec<toml::Value> = v.iter().map(|&x| design::number(x, as_int)).collect();
+    if as_int {
+        let mut seen = out.clone();
+        seen.dedup();
+        if seen.len() != out.len() {
+            return Err(key_error(
+                &k("steps"),
+                format!("{steps} whole numbers from {from} to {to} repeat values: use fewer steps"),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------
+// Where keys are in the sweep file.
+
+/// A key's dotted path, the span of the key and the span of its value.
+type SpanEntry = (String, Option<Range<usize>>, Option<Range<usize>>);
+
+/// Top-level keys and `param[i].key` entries with their spans.
+struct Spans {
+    entries: Vec<SpanEntry>,
+    line_starts: Vec<usize>,
+}
+
+impl Spans {
+    fn new(text: &str) -> Spans {
+        let mut s = Spans {
+            entries: Vec::new(),
+            line_starts: std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect(),
+        };
+        if let Ok(doc) = ImDocument::parse(text) {
+            let root = doc.as_table();
+            for (k, item) in root.iter() {
+                s.entries.push((
+                    k.to_string(),
+                    root.key(k).and_then(|k| k.span()),
+                    item.span(),
+                ));
+                if let Item::ArrayOfTables(a) = item {
+                    for (i, t) in a.iter().enumerate() {
+                        s.table(&format!("{k}[{i}]"), t.span(), t);
+                    }
+                } else if let Some(a) = item.as_array() {
+                    for (i, v) in a.iter().enumerate() {
+                        if let Some(t) = v.as_inline_table() {
+                            s.table(&format!("{k}[{i}]"), v.span(), t);
+                        }
+                    }
+                }
+            }
+        }
+        s
+    }
+
+    fn table(&mut self, path: &str, span: Option<Range<usize>>, t: &dyn TableLike) {
+        self.entries.push((path.to_string(), None, span));
+        for (k, item) in t.iter() {
+            self.entries.push((
+                format!("{path}.{k}"),
+                t.key(k).and_then(|k| k.span()),
+                item.span(),
+            ));
+        }
+    }
+
+    fn line_of_offset(&self, at: usize) -> usize {
+        self.line_starts.partition_point(|&s| s <= at).max(1)
+    }
+
+    /// The line of `key`, or of its nearest ancestor in the file.
+    fn line_of(&self, key: &str) -> Option<usize> {
+        let mut p = key;
+        loop {
+            if let Some((_, k, v)) = self.entries.iter().find(|e| e.0 == p) {
+                if let Some(r) = k.as_ref().or(v.as_ref()) {
+                    return Some(self.line_of_offset(r.start));
+                }
+            }
+            match p.rfind(['.', '[']) {
+                Some(i) => p = &p[..i],
+                None => return None,
+            }
+        }
+    }
+
+    /// The innermost key whose key or value span contains `at`.
+    fn path_at(&self, at: usize) -> Option<&str> {
+        let mut best: Option<(&str, usize)> = None;
+        for (path, k, v) in &self.entries {
+            for r in [k, v].into_iter().flatten() {
+                if r.start <= at && at < r.end.max(r.start + 1) {
+                    let len = r.end - r.start;
+                    if best.is_none_or(|(_, l)| len <= l) {
+                        best = Some((path, len));
+                    }
+                }
+            }
+        }
+        best.map(|(p, _)| p)
+    }
+}
+
+fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[start..].chars().count() + 1)
+}
+
+/// The line of `key` (e.g. `param[2].steps`) in sweep text.
+pub(super) fn line_of(text: &str, key: &str) -> Option<usize> {
+    Spans::new(text).line_of(key)
+}
