@@ -292,7 +292,12 @@ impl Issue {
     /// Real value of normalised position x.
     #[inline]
     pub fn value_at(&self, x: f64) -> f64 {
-        self.lo + x * (self.hi - self.lo)
+        // The ends exactly: lo + 1.0 * (hi - lo) can round past hi.
+        if x >= 1.0 {
+            self.hi
+        } else {
+            self.lo + x * (self.hi - self.lo)
+        }
     }
 }
 

@@ -556,13 +556,11 @@ fn the_unperturbed_builtin_scenario_keeps_the_invariants() {
 }
 
 // ---------------------------------------------------------------------------
-// Engine behaviour that looks wrong, kept as ignored tests that fail (see
-// the report that came with this file). Run with `--ignored`.
+// Regression tests for engine behaviour found wrong once.
 
 /// Terms are `lo + x (hi − lo)`, which can overshoot `hi` by an ulp when
 /// `x = 1` (e.g. lo = −0.1, hi = 0.2 gives 0.20000000000000004).
 #[test]
-#[ignore = "engine: Issue::value_at(1.0) can exceed hi by rounding"]
 fn a_deal_at_the_top_of_a_range_reports_exactly_the_top() {
     // Both prefer high values of `bonus`: it sits at x = 1 in every offer.
     let text = r#"

@@ -1168,36 +1168,8 @@ fn a_failed_ratification_costs_the_failing_side_and_hardens_it() {
 }
 
 // ---------------------------------------------------------------------------
-// Engine behaviour that looks wrong, kept as ignored tests that fail (see
-// the report that came with this file). Run with `--ignored`.
-
-/// docs/model.md: "when round F begins without a deal, each side pays its
-/// one-off audience_cost". A focal date on the start date falls in round 0,
-/// which the engine skips (`t == f.round && t > 0`): nobody ever pays.
-#[test]
-#[ignore = "engine: a focal deadline in round 0 never charges its audience cost"]
-fn a_focal_deadline_on_the_start_date_charges_its_audience_cost_in_round_zero() {
-    let at_start = |cost: &str| {
-        scenario_with(
-            "",
-            &[
-                ("clock.focal.date", val(&format!("\"{START}\""))),
-                ("clock.focal.audience_cost", val(cost)),
-            ],
-        )
-    };
-    let (costly, free) = (at_start("{ a = 2.0, b = 1.0 }"), at_start("{}"));
-    assert_eq!(costly.clock.focal.as_ref().map(|f| f.round), Some(0));
-    let mut tr = Trace::default();
-    let x = replay(&costly, SEED, 0, 0, &mut tr);
-    let y = replay(&free, SEED, 0, 0, &mut ());
-    assert!(
-        close(x.cost[A] - y.cost[A], 2.0),
-        "costs {:?} with the audience cost, {:?} without",
-        x.cost,
-        y.cost
-    );
-}
+// Regression tests for engine behaviour found wrong once. (A focal deadline
+// in round 0 is now rejected by validation: tests/configs/bad/focal_date_on_start.toml.)
 
 /// docs/model.md: tit-for-tat lowers its previous target, "never below the
 /// floor". The engine takes a previous target of exactly 0 for "no previous

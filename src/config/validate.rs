@@ -458,6 +458,16 @@ fn focal(f: &RawFocal, cal: &Cal, players: &Players) -> V<FocalDeadline> {
         return bad(k(base, "name"), "expected a non-empty name, found \"\"");
     }
     let date = cal.date(&k(base, "date"), &f.date)?;
+    if cal.round_from(date) == 0 {
+        // A deadline in round 0 would pass before the first offer.
+        return bad(
+            k(base, "date"),
+            format!(
+                "expected a date after the first round (after {}), found {}",
+                cal.start, f.date.0
+            ),
+        );
+    }
     Ok(FocalDeadline {
         name: f.name.clone(),
         date,
