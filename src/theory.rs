@@ -393,8 +393,19 @@ fn metric_mean(scn: &Scenario, stats: &RunStats, name: &str) -> f64 {
         .map_or(f64::NAN, |i| stats.metrics[i].moments.mean())
 }
 
+/// Which game a finite horizon stands for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Horizon {
+    /// The game has this deadline.
+    Finite,
+    /// The horizon stands for an infinite game: the backward induction must
+    /// have converged by round 0 (the offers of rounds 0 and 2 agree).
+    Infinite,
+}
+
 /// A row for a complete-information equilibrium case: the first proposer's
 /// share, which must be agreed in round 0.
+#[allow(clippy::too_many_arguments)]
 fn equilibrium_row(
     case: &str,
     params: String,
@@ -403,18 +414,27 @@ fn equilibrium_row(
     theory: f64,
     tolerance: f64,
     first: Side,
+    horizon: Horizon,
 ) -> Row {
     let out = play(scn, set);
     let simulated = share(scn, &out, first);
-    let round0 = out.kind == OutcomeKind::Deal && out.end_round == 0;
-    let gap = EquilibriumTable::build(scn).convergence_gap();
+    let mut conditions = out.kind == OutcomeKind::Deal && out.end_round == 0;
     let mut note = if out.kind == OutcomeKind::Deal {
         format!("deal in round {}", out.end_round)
     } else {
         format!("no deal ({})", out.kind.label())
     };
-    if gap.is_finite() && scn.clock.horizon >= 100 {
-        note.push_str(&format!("; backward induction converged to {gap:.0e}"));
+    if horizon == Horizon::Infinite {
+        let gap = EquilibriumTable::build(scn).convergence_gap();
+        if gap <= 1e-9 {
+            note.push_str("; converged (offers in rounds 0 and 2 equal)");
+        } else {
+            conditions = false;
+            note.push_str(&format!(
+                "; NOT converged: offers in rounds 0 and 2 differ by {gap:.1e} \
+                 (lengthen clock.horizon)"
+            ));
+        }
     }
     Row {
         case: case.into(),
@@ -424,7 +444,7 @@ fn equilibrium_row(
         se: None,
         tolerance,
         check: Check::Near,
-        conditions: round0,
+        conditions,
         note,
     }
 }
@@ -467,6 +487,7 @@ pub fn rubinstein(src: &Source, set: &Settings) -> Result<Vec<Row>, ConfigError>
             theory,
             tol,
             fa,
+            Horizon::Infinite,
         ));
     }
     Ok(rows)
@@ -535,6 +556,7 @@ pub fn stahl(src: &Source, set: &Settings) -> Result<Vec<Row>, ConfigError> {
             theory,
             grid_tol(&scn, fa, fb),
             fa,
+            Horizon::Finite,
         );
         row.note.push_str(&format!(
             "; Rubinstein {limit:.5}, off by {:.5}",
@@ -588,6 +610,7 @@ pub fn fixed_costs(src: &Source, set: &Settings) -> Result<Vec<Row>, ConfigError
             theory,
             grid_tol(&scn, fa, fb),
             fa,
+            Horizon::Infinite,
         );
         if theory.is_nan() {
             row.conditions = false;
@@ -647,7 +670,16 @@ pub fn nash(src: &Source, set: &Settings) -> Result<Vec<Row>, ConfigError> {
         } else {
             format!("{tag} (δa={da:.5} δb={db:.5})")
         };
-        let mut row = equilibrium_row("nash", params, &scn, set, theory, tol, fa);
+        let mut row = equilibrium_row(
+            "nash",
+            params,
+            &scn,
+            set,
+            theory,
+            tol,
+            fa,
+            Horizon::Infinite,
+        );
         row.note
             .push_str(&format!("; Rubinstein at this Δ {rubinstein:.5}"));
         rows.push(row);
@@ -693,6 +725,7 @@ pub fn outside_option(src: &Source, set: &Settings) -> Result<Vec<Row>, ConfigEr
             theory,
             grid_tol(&scn, fa, fb) + trunc,
             fa,
+            Horizon::Infinite,
         );
         let binds = if w <= 1.0 - x_star {
             "does not bind"
@@ -747,7 +780,7 @@ pub fn fearon(src: &Source, set: &Settings) -> Result<Vec<Row>, ConfigError> {
     };
     params_of(s0)?;
     let mut scns = vec![("as configured".to_string(), s0.clone())];
-    for (p, ca, cbar) in [(0.4, 0.05, 0.3), (0.6, 0.0, 0.2), (0.3, 0.15, 0.6)] {
+    for (p, ca, cbar) in [(0.4, 0.05, 0.3), (0.6, 0.0, 0.2), (0.35, 0.2, 0.5)] {
         let s = b.with(&[
             (key(s0, fa, "type.reservation"), num(p - ca)),
             (

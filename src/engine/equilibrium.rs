@@ -92,8 +92,8 @@ impl EquilibriumTable {
                 }
             }
             let p0 = p0_proposes(scn.protocol.proposer, t as u32);
-            for p in 0..2 {
-                tab.value[p][t] = p0 * payoff[0][p] + (1.0 - p0) * payoff[1][p];
+            for (p, value) in tab.value.iter_mut().enumerate() {
+                value[t] = p0 * payoff[0][p] + (1.0 - p0) * payoff[1][p];
             }
         }
         tab

@@ -173,10 +173,16 @@ pub fn p0_proposes(rule: ProposerRule, t: u32) -> f64 {
 /// rejecting is worth now (in the utility of this round) if the talks settle
 /// next round at deal utility `u_next`: one round of discounting, and one
 /// more round's cost `round_cost` (USD bn) converted to utility and brought
-/// to this round's value by `discount_pow` (= δ^t).
+/// to this round's value by `discount_pow` (= δ^t). A round without cost
+/// costs nothing even when δ^t has underflowed to 0 (0/0 would be NaN).
 #[inline]
 pub fn continuation(p: &Player, u_next: f64, round_cost: f64, discount_pow: f64) -> f64 {
-    p.discount * u_next - round_cost / (p.bn_per_util * discount_pow)
+    let cost = if round_cost == 0.0 {
+        0.0
+    } else {
+        round_cost / (p.bn_per_util * discount_pow)
+    };
+    p.discount * u_next - cost
 }
 
 /// The responder's acceptance threshold under its rule.
@@ -542,10 +548,10 @@ pub fn simulate<O: Observer>(
         };
         if matches!(response, Response::Reject | Response::WalkAway) {
             // The proposer learns that the responder's no-deal value exceeds
-            // what the offer gave it.
+            // what the offer gave it (beyond the acceptance tolerance).
             ps[proposer]
                 .mind
-                .learn_from_rejection(offer_u[responder] - shift[responder]);
+                .learn_from_rejection(offer_u[responder] - shift[responder] + ACCEPT_TOLERANCE);
         }
         match response {
             Response::Accept => {

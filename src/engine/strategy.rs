@@ -208,7 +208,10 @@ fn bayesian_target(
         v_reject = v_reject.max(wait);
     }
     let (lo, hi) = (mind.belief_lo, mind.belief_hi);
-    let p_accept = |k: usize| prior.posterior_cdf(lo, hi, path.u[opp][k] - inp.opp_shift);
+    // The opponent accepts when the offer meets its no-deal value up to the
+    // engine's acceptance tolerance.
+    let tol = super::ACCEPT_TOLERANCE;
+    let p_accept = |k: usize| prior.posterior_cdf(lo, hi, path.u[opp][k] - inp.opp_shift + tol);
     // Points below the posterior's lower end are surely rejected, points at
     // or above its upper end surely accepted.
     let (s_lo, s_hi) = prior.support();
