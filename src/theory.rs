@@ -204,11 +204,17 @@ pub fn format_table(rows: &[Row]) -> String {
             ]
         })
         .collect();
+    // Display width: characters other than combining marks (the bar of c̄).
+    fn w(s: &str) -> usize {
+        s.chars()
+            .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
+            .count()
+    }
     let width = |i: usize| {
         cells
             .iter()
-            .map(|c| c[i].chars().count())
-            .chain([header[i].chars().count()])
+            .map(|c| w(&c[i]))
+            .chain([w(header[i])])
             .max()
             .unwrap_or(0)
     };
@@ -219,7 +225,7 @@ pub fn format_table(rows: &[Row]) -> String {
             if i + 1 == c.len() {
                 s.push_str(cell);
             } else {
-                let pad = widths[i] - cell.chars().count();
+                let pad = widths[i] - w(cell);
                 // Numbers right-aligned, text left-aligned.
                 if (2..=5).contains(&i) {
                     s.push_str(&" ".repeat(pad));
@@ -427,7 +433,7 @@ fn equilibrium_row(
     if horizon == Horizon::Infinite {
         let gap = EquilibriumTable::build(scn).convergence_gap();
         if gap <= 1e-9 {
-            note.push_str("; converged (offers in rounds 0 and 2 equal)");
+            note.push_str("; converged");
         } else {
             conditions = false;
             note.push_str(&format!(

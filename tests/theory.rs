@@ -199,6 +199,36 @@ fn unused_deadlines_move_the_share_as_stahl_says() {
 }
 
 #[test]
+fn payoffs_of_a_late_deal_are_discounted() {
+    // Ståhl's game with T = 4, but a holds out (hardliner): a rejects b's
+    // equilibrium offer of round 1, b rejects a's demand of round 2, and in
+    // the last round b, proposing, takes the whole pie. b's payoff is then
+    // δb^3 · 1 and a's 0: payoffs are discounted to round 0.
+    let scn = scenario(
+        "stahl.toml",
+        &[
+            ("clock.horizon", toml::Value::Integer(4)),
+            ("players.a.discount", f(0.85)),
+            ("players.b.discount", f(0.7)),
+            ("players.a.strategy", {
+                let mut t = toml::map::Map::new();
+                t.insert("kind".into(), toml::Value::String("hardliner".into()));
+                toml::Value::Table(t)
+            }),
+        ],
+    );
+    let out = runner::replay(&scn, 1, 0, 0, &mut ());
+    assert_eq!((out.kind, out.end_round), (OutcomeKind::Deal, 3));
+    assert!(out.terms[0].abs() < 1e-12, "{:?}", out.terms);
+    assert!(
+        (out.utility[1] - 0.7f64.powi(3)).abs() < 1e-12,
+        "{:?}",
+        out.utility
+    );
+    assert!(out.utility[0].abs() < 1e-12);
+}
+
+#[test]
 fn unused_outside_options_move_the_share_as_the_principle_says() {
     let x_star = 0.1 / (1.0 - 0.81);
     for w in [0.2, 0.47, 0.55, 0.71] {
