@@ -1049,15 +1049,22 @@ fn the_focal_audience_cost_is_charged_once_in_its_round_to_runs_without_a_deal()
     let costly = scenario_with(
         "",
         &[
-            ("clock.focal.audience_cost", val("{ a = 2.0, b = 1.0 }")),
+            ("clock.focal.audience_cost", val("{ a = 0.02, b = 0.01 }")),
             ("clock.focal.support_loss", val("{ a = 0.1, b = 0.05 }")),
         ],
     );
     let (on, off) = (runs(&costly), runs(&plain));
-    let (mut before, mut after) = (0, 0);
+    let (mut before, mut after, mut moved) = (0, 0, 0);
     for (x, y) in on.iter().zip(&off) {
-        // One-off costs and support do not move offers here: the same runs.
-        assert_eq!(x.out.end_round, y.out.end_round);
+        // A responder anticipates the audience cost in the round before the
+        // focal round, so a deal can only come earlier; compare costs round
+        // by round on the runs that end in the same round.
+        assert!(x.out.end_round <= y.out.end_round);
+        if x.out.end_round != y.out.end_round {
+            assert_eq!(x.out.end_round + 1, FOCAL, "only the round before the deadline moves");
+            moved += 1;
+            continue;
+        }
         if x.out.end_round < FOCAL {
             before += 1;
             assert_eq!(
@@ -1070,7 +1077,7 @@ fn the_focal_audience_cost_is_charged_once_in_its_round_to_runs_without_a_deal()
         }
         for (r, s) in common_rounds(x, y, 0) {
             let (cost, loss) = if r.round >= FOCAL {
-                ([2.0, 1.0], [0.1, 0.05])
+                ([0.02, 0.01], [0.1, 0.05])
             } else {
                 ([0.0; 2], [0.0; 2])
             };
@@ -1088,7 +1095,7 @@ fn the_focal_audience_cost_is_charged_once_in_its_round_to_runs_without_a_deal()
     }
     assert!(
         before > 0 && after > 0,
-        "{before} deals before the focal round, {after} after"
+        "{before} deals before the focal round, {after} after ({moved} moved)"
     );
 }
 
@@ -1176,7 +1183,6 @@ fn a_failed_ratification_costs_the_failing_side_and_hardens_it() {
 /// offer" (`if mind.last_target > 0.0 { .. } else { 1.0 }`), so a player whose
 /// target reaches a floor of 0 jumps back to its best offer next time.
 #[test]
-#[ignore = "engine: tit-for-tat restarts from 1 after a target of 0"]
 fn a_tit_for_tat_player_never_takes_back_a_concession() {
     let scn = scenario_with(
         "",
@@ -1204,5 +1210,21 @@ fn a_tit_for_tat_player_never_takes_back_a_concession() {
     assert!(
         own.windows(2).all(|w| w[1] <= w[0] + 1e-12),
         "a's own offers are worth {own:?} to a"
+    );
+}
+
+#[test]
+fn a_large_audience_cost_pulls_deals_to_the_round_before_the_focal_deadline() {
+    let plain = scenario("");
+    let costly = scenario_with(
+        "",
+        &[("clock.focal.audience_cost", val("{ a = 2.0, b = 1.0 }"))],
+    );
+    let (on, off) = (runs(&costly), runs(&plain));
+    let at = |v: &[_], r: u32| v.iter().filter(|x: &&Run| x.out.end_round == r).count();
+    let (with, without) = (at(&on, FOCAL - 1), at(&off, FOCAL - 1));
+    assert!(
+        with > without + on.len() / 10,
+        "deals in the round before the focal round: {with} with the audience cost, {without} without"
     );
 }

@@ -248,6 +248,10 @@ pub fn simulate<O: Observer>(
     let mut table: Option<(Side, usize)> = None;
     let mut end: Option<(OutcomeKind, u32)> = None;
     let mut deal: Option<(Side, usize)> = None;
+    // Each side's no-deal value as it stood in the last round played: the
+    // payoff of a breakdown or of the horizon (not raised by a ratification
+    // that failed in that round).
+    let mut last_no_deal = [0.0; 2];
 
     for t in 0..horizon {
         ws.used.clear();
@@ -417,6 +421,7 @@ pub fn simulate<O: Observer>(
         };
         let responder = 1 - proposer;
         let no_deal = [ps[0].no_deal(scn, 0), ps[1].no_deal(scn, 1)];
+        last_no_deal = no_deal;
         // The public part of each no-deal value (pressure): what a side can
         // tell about the other's no-deal value beyond its private type.
         let shift = [
@@ -505,7 +510,13 @@ pub fn simulate<O: Observer>(
                     scn.paths[responder].u[responder][kn]
                 }
             };
-            continuation(rp, u_next, st.round_cost, st.discount_pow)
+            // Rejecting costs another round, and the focal deadline's
+            // audience cost if the next round is the focal round.
+            let audience = match &scn.clock.focal {
+                Some(f) if f.round == t + 1 => f.audience_cost[responder],
+                _ => 0.0,
+            };
+            continuation(rp, u_next, st.round_cost + audience, st.discount_pow)
         };
         let thr = threshold(rp.acceptance, cont, nd);
         let response = if accepts(u_resp, thr) {
@@ -590,7 +601,7 @@ pub fn simulate<O: Observer>(
         let p = &scn.players[side];
         let value = match deal {
             Some((pr, k)) => scn.paths[pr].u[side][k],
-            None => st.no_deal(scn, side),
+            None => last_no_deal[side],
         };
         out.utility[side] = st.discount_pow * value - st.cost / p.bn_per_util;
         out.cost[side] = st.cost;

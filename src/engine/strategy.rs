@@ -13,7 +13,7 @@ use crate::model::{other, Scenario, Side, Strategy};
 /// What a strategy may remember between rounds (per player, per run).
 #[derive(Debug, Clone, Copy)]
 pub struct Mind {
-    /// The target of this player's previous offer (0 before its first).
+    /// The target of this player's previous offer (NaN before its first).
     pub last_target: f64,
     /// Utility to this player of the opponent's latest offer (NaN if none).
     pub opp_latest: f64,
@@ -37,7 +37,7 @@ impl Mind {
     /// The memory at the start of a run: nothing seen, the prior unrestricted.
     pub fn new() -> Mind {
         Mind {
-            last_target: 0.0,
+            last_target: f64::NAN,
             opp_latest: f64::NAN,
             opp_previous: f64::NAN,
             belief_lo: f64::NEG_INFINITY,
@@ -152,10 +152,10 @@ pub fn target(
             }
         }
         Strategy::TitForTat { reciprocity, step } => {
-            let prev = if mind.last_target > 0.0 {
-                mind.last_target
-            } else {
+            let prev = if mind.last_target.is_nan() {
                 1.0
+            } else {
+                mind.last_target
             };
             let opp = if mind.opp_latest.is_nan() || mind.opp_previous.is_nan() {
                 0.0
