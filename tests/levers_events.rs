@@ -1061,7 +1061,11 @@ fn the_focal_audience_cost_is_charged_once_in_its_round_to_runs_without_a_deal()
         // by round on the runs that end in the same round.
         assert!(x.out.end_round <= y.out.end_round);
         if x.out.end_round != y.out.end_round {
-            assert_eq!(x.out.end_round + 1, FOCAL, "only the round before the deadline moves");
+            assert_eq!(
+                x.out.end_round + 1,
+                FOCAL,
+                "only the round before the deadline moves"
+            );
             moved += 1;
             continue;
         }
