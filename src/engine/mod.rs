@@ -510,15 +510,18 @@ pub fn simulate<O: Observer>(
                     scn.paths[responder].u[responder][kn]
                 }
             };
-            // Rejecting costs another round, and the focal deadline's
-            // audience cost if the next round is the focal round.
-            let audience = match &scn.clock.focal {
-                Some(f) if f.round == t + 1 => f.audience_cost[responder],
-                _ => 0.0,
-            };
-            continuation(rp, u_next, st.round_cost + audience, st.discount_pow)
+            continuation(rp, u_next, st.round_cost, st.discount_pow)
         };
-        let thr = threshold(rp.acceptance, cont, nd);
+        // In the round before the focal deadline, every alternative to
+        // accepting (waiting or walking away) leaves the side without a deal
+        // when the deadline passes: its audience cost lowers the threshold.
+        let audience = match &scn.clock.focal {
+            Some(f) if f.round == t + 1 && f.audience_cost[responder] > 0.0 => {
+                f.audience_cost[responder] / (rp.bn_per_util * ps[responder].discount_pow)
+            }
+            _ => 0.0,
+        };
+        let thr = threshold(rp.acceptance, cont, nd) - audience;
         let response = if accepts(u_resp, thr) {
             out.ratifications += 1;
             let mut all = true;
