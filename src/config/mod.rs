@@ -218,24 +218,8 @@ fn parse(label: &str, text: &str, lines: bool) -> Result<(RawScenario, Scenario)
     };
 
     // The version first: a file of another version may have other keys.
-    match doc.get("version") {
-        None => {
-            return Err(key_error(
-                "version",
-                format!("missing required key; a scenario file starts with `version = {VERSION}`"),
-            ))
-        }
-        Some(item) if item.as_integer() == Some(VERSION as i64) => {}
-        Some(item) => {
-            let found = item.as_value().map_or_else(
-                || "a table".to_string(),
-                |v| v.to_string().trim().to_string(),
-            );
-            return Err(key_error(
-                "version",
-                format!("expected {VERSION} (the config format this build reads), found {found}"),
-            ));
-        }
+    if let Some(message) = version_problem(&doc, VERSION, "a scenario file", "config format") {
+        return Err(key_error("version", message));
     }
 
     let mut raw: RawScenario =
@@ -317,3 +301,28 @@ fn tidy(t: &mut Table, prefix: &str) {
 
 #[cfg(test)]
 mod tests;
+
+/// What is wrong with the `version` key of a parsed file (None if it is
+/// `version = expected`): shared by scenario and sweep files.
+pub(crate) fn version_problem(
+    doc: &toml_edit::ImDocument<&str>,
+    expected: u32,
+    kind: &str,
+    format: &str,
+) -> Option<String> {
+    match doc.get("version") {
+        None => Some(format!(
+            "missing required key; {kind} starts with `version = {expected}`"
+        )),
+        Some(item) if item.as_integer() == Some(expected as i64) => None,
+        Some(item) => {
+            let found = item.as_value().map_or_else(
+                || "a table".to_string(),
+                |v| v.to_string().trim().to_string(),
+            );
+            Some(format!(
+                "expected {expected} (the {format} this build reads), found {found}"
+            ))
+        }
+    }
+}

@@ -33,24 +33,10 @@ pub fn parse(file: &str, text: &str, base: BaseSource<'_>) -> Result<Sweep, Swee
             message: e.message().trim().replace('\n', "; "),
         }
     })?;
-    match doc.get("version") {
-        None => {
-            return Err(key_error(
-                "version",
-                format!("missing required key; a sweep file starts with `version = {VERSION}`"),
-            ))
-        }
-        Some(item) if item.as_integer() == Some(VERSION as i64) => {}
-        Some(item) => {
-            let found = item.as_value().map_or_else(
-                || "a table".to_string(),
-                |v| v.to_string().trim().to_string(),
-            );
-            return Err(key_error(
-                "version",
-                format!("expected {VERSION} (the sweep format this build reads), found {found}"),
-            ));
-        }
+    if let Some(message) =
+        crate::config::version_problem(&doc, VERSION, "a sweep file", "sweep format")
+    {
+        return Err(key_error("version", message));
     }
     let raw: RawSweep = toml::from_str(text).map_err(|e| {
         let at = e.span().map(|s| s.start);
