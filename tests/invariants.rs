@@ -5,7 +5,7 @@
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use standoff::config;
-use standoff::engine::{Observer, Response, RoundRecord};
+use standoff::engine::Response;
 use standoff::model::Scenario;
 use standoff::outcome::{Outcome, OutcomeKind};
 use standoff::runner::replay;
@@ -13,40 +13,7 @@ use standoff::runner::replay;
 /// Runs checked per generated scenario.
 const RUNS: u64 = 12;
 
-/// An owned copy of a round record.
-#[derive(Debug, Clone, PartialEq)]
-struct Round {
-    round: u32,
-    proposer: usize,
-    offer: Vec<f64>,
-    offer_utility: [f64; 2],
-    response: Response,
-    levers_used: Vec<usize>,
-    events: Vec<usize>,
-    support: [f64; 2],
-    cost: [f64; 2],
-    no_deal: [f64; 2],
-}
-
-#[derive(Debug, Default)]
-struct Trace(Vec<Round>);
-
-impl Observer for Trace {
-    fn round(&mut self, r: &RoundRecord<'_>) {
-        self.0.push(Round {
-            round: r.round,
-            proposer: r.proposer,
-            offer: r.offer.to_vec(),
-            offer_utility: r.offer_utility,
-            response: r.response,
-            levers_used: r.levers_used.to_vec(),
-            events: r.events.to_vec(),
-            support: r.support,
-            cost: r.cost,
-            no_deal: r.no_deal,
-        });
-    }
-}
+use standoff::engine::Trace;
 
 /// A strategy table, by kind.
 #[derive(Debug, Clone)]

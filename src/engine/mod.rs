@@ -79,6 +79,52 @@ impl Observer for () {
     fn round(&mut self, _rec: &RoundRecord<'_>) {}
 }
 
+/// An owned copy of a round record (for traces kept in memory).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Round {
+    /// The round.
+    pub round: u32,
+    /// Who proposed.
+    pub proposer: Side,
+    /// The offer, as normalised positions per issue.
+    pub offer: Vec<f64>,
+    /// Each side's deal utility of the offer.
+    pub offer_utility: [f64; 2],
+    /// The response.
+    pub response: Response,
+    /// Levers carried out this round.
+    pub levers_used: Vec<usize>,
+    /// Events fired this round.
+    pub events: Vec<usize>,
+    /// Support at the end of the round.
+    pub support: [f64; 2],
+    /// Cumulative costs at the end of the round.
+    pub cost: [f64; 2],
+    /// Each side's no-deal value this round.
+    pub no_deal: [f64; 2],
+}
+
+/// An observer that keeps every round (allocates: for replays and tests, not for Monte Carlo).
+#[derive(Debug, Default)]
+pub struct Trace(pub Vec<Round>);
+
+impl Observer for Trace {
+    fn round(&mut self, r: &RoundRecord<'_>) {
+        self.0.push(Round {
+            round: r.round,
+            proposer: r.proposer,
+            offer: r.offer.to_vec(),
+            offer_utility: r.offer_utility,
+            response: r.response,
+            levers_used: r.levers_used.to_vec(),
+            events: r.events.to_vec(),
+            support: r.support,
+            cost: r.cost,
+            no_deal: r.no_deal,
+        });
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default)]
 struct LeverState {
     active: bool,
