@@ -34,6 +34,12 @@ fn join(prefix: &str, key: &str) -> String {
     }
 }
 
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
 fn contains(r: &Range<usize>, at: usize) -> bool {
     r.start <= at && at < r.end.max(r.start + 1)
 }
@@ -43,12 +49,21 @@ impl SpanIndex {
     pub(crate) fn new(doc: &ImDocument<&str>, text: &str) -> SpanIndex {
         let mut idx = SpanIndex {
             entries: Vec::new(),
-            line_starts: std::iter::once(0)
-                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect(),
+            line_starts: line_starts(text),
         };
         idx.walk_table("", doc.as_table());
         idx
+    }
+
+    /// Indexes `text`; an index with lines but no keys if it is not TOML.
+    pub(crate) fn of_text(text: &str) -> SpanIndex {
+        match ImDocument::parse(text) {
+            Ok(doc) => SpanIndex::new(&doc, text),
+            Err(_) => SpanIndex {
+                entries: Vec::new(),
+                line_starts: line_starts(text),
+            },
+        }
     }
 
     fn walk_table(&mut self, prefix: &str, t: &dyn TableLike) {

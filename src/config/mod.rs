@@ -26,7 +26,7 @@
 //! Only this module reads config files.
 
 mod error;
-mod locate;
+pub(crate) mod locate;
 pub mod raw;
 mod validate;
 

@@ -1,10 +1,9 @@
 //! Parsing and validation of a sweep file (see [`super::raw`] for its keys),
 //! with errors that name the file, the key and its line.
 
-use std::ops::Range;
 use std::path::Path;
 
-use toml_edit::{ImDocument, Item, TableLike};
+use toml_edit::ImDocument;
 
 use super::raw::{RawParam, RawSweep};
 use super::{
@@ -12,15 +11,16 @@ use super::{
     SweepError, BUILTIN_BASE, DEFAULT_REPLICATES, DEFAULT_SEED, DESIGNS, MAX_POINTS, SEEDINGS,
     VERSION,
 };
+use crate::config::locate::{line_col, SpanIndex};
 use crate::config::{self, ConfigError};
 
 /// Parses and validates sweep text; `file` labels it in messages; the base
 /// scenario is loaded as `base` says.
 pub fn parse(file: &str, text: &str, base: BaseSource<'_>) -> Result<Sweep, SweepError> {
-    let spans = Spans::new(text);
+    let spans = SpanIndex::of_text(text);
     let key_error = |key: &str, message: String| SweepError::Key {
         file: file.to_string(),
-        line: spans.line_of(key),
+        line: spans.line_of_path(key),
         key: key.to_string(),
         message,
     };
@@ -500,110 +500,7 @@ fn range_values(
     Ok(out)
 }
 
-// ---------------------------------------------------------------------------
-// Where keys are in the sweep file.
-
-/// A key's dotted path, the span of the key and the span of its value.
-type SpanEntry = (String, Option<Range<usize>>, Option<Range<usize>>);
-
-/// Top-level keys and `param[i].key` entries with their spans.
-struct Spans {
-    entries: Vec<SpanEntry>,
-    line_starts: Vec<usize>,
-}
-
-impl Spans {
-    fn new(text: &str) -> Spans {
-        let mut s = Spans {
-            entries: Vec::new(),
-            line_starts: std::iter::once(0)
-                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect(),
-        };
-        if let Ok(doc) = ImDocument::parse(text) {
-            let root = doc.as_table();
-            for (k, item) in root.iter() {
-                s.entries.push((
-                    k.to_string(),
-                    root.key(k).and_then(|k| k.span()),
-                    item.span(),
-                ));
-                if let Item::ArrayOfTables(a) = item {
-                    for (i, t) in a.iter().enumerate() {
-                        s.table(&format!("{k}[{i}]"), t.span(), t);
-                    }
-                } else if let Some(a) = item.as_array() {
-                    for (i, v) in a.iter().enumerate() {
-                        if let Some(t) = v.as_inline_table() {
-                            s.table(&format!("{k}[{i}]"), v.span(), t);
-                        }
-                    }
-                }
-            }
-        }
-        s
-    }
-
-    fn table(&mut self, path: &str, span: Option<Range<usize>>, t: &dyn TableLike) {
-        self.entries.push((path.to_string(), None, span));
-        for (k, item) in t.iter() {
-            self.entries.push((
-                format!("{path}.{k}"),
-                t.key(k).and_then(|k| k.span()),
-                item.span(),
-            ));
-        }
-    }
-
-    fn line_of_offset(&self, at: usize) -> usize {
-        self.line_starts.partition_point(|&s| s <= at).max(1)
-    }
-
-    /// The line of `key`, or of its nearest ancestor in the file.
-    fn line_of(&self, key: &str) -> Option<usize> {
-        let mut p = key;
-        loop {
-            if let Some((_, k, v)) = self.entries.iter().find(|e| e.0 == p) {
-                if let Some(r) = k.as_ref().or(v.as_ref()) {
-                    return Some(self.line_of_offset(r.start));
-                }
-            }
-            match p.rfind(['.', '[']) {
-                Some(i) => p = &p[..i],
-                None => return None,
-            }
-        }
-    }
-
-    /// The innermost key whose key or value span contains `at`.
-    fn path_at(&self, at: usize) -> Option<&str> {
-        let mut best: Option<(&str, usize)> = None;
-        for (path, k, v) in &self.entries {
-            for r in [k, v].into_iter().flatten() {
-                if r.start <= at && at < r.end.max(r.start + 1) {
-                    let len = r.end - r.start;
-                    if best.is_none_or(|(_, l)| len <= l) {
-                        best = Some((path, len));
-                    }
-                }
-            }
-        }
-        best.map(|(p, _)| p)
-    }
-}
-
-fn line_col(text: &str, at: usize) -> (usize, usize) {
-    let mut at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    let before = &text[..at];
-    let line = before.matches('\n').count() + 1;
-    let start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[start..].chars().count() + 1)
-}
-
 /// The line of `key` (e.g. `param[2].steps`) in sweep text.
 pub(super) fn line_of(text: &str, key: &str) -> Option<usize> {
-    Spans::new(text).line_of(key)
+    SpanIndex::of_text(text).line_of_path(key)
 }
