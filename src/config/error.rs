@@ -7,7 +7,7 @@ use std::fmt;
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// The file could not be read.
-    #[error("{file}: cannot read the config file")]
+    #[error("{file}: cannot read the file")]
     Read {
         /// The file as given.
         file: String,

@@ -26,7 +26,6 @@ pub mod raw;
 pub mod store;
 
 use std::collections::HashMap;
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::config::{self, ConfigError};
@@ -58,39 +57,11 @@ pub const RNG_POINT_BITS: u32 = 53;
 /// sweep folder. Every message names the sweep file (or folder) and the key.
 #[derive(Debug, thiserror::Error)]
 pub enum SweepError {
-    /// The sweep file cannot be read.
-    #[error("{file}: cannot read the sweep file")]
-    Read {
-        /// The file as given.
-        file: String,
-        /// The I/O error.
-        #[source]
-        source: std::io::Error,
-    },
-    /// The sweep file is not valid TOML.
-    #[error("{file}:{line}:{column}: TOML syntax error: {message}")]
-    Syntax {
-        /// The file label.
-        file: String,
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-        /// What the parser said.
-        message: String,
-    },
-    /// A key of the sweep file is missing, unknown, of the wrong type or out of range.
-    #[error("{}", Located { file, line: *line, key, message })]
-    Key {
-        /// The file label.
-        file: String,
-        /// 1-based line of the key, when known.
-        line: Option<usize>,
-        /// The key, e.g. `param[2].steps`.
-        key: String,
-        /// What was expected and what was found.
-        message: String,
-    },
+    /// The sweep file cannot be read, is not valid TOML, or a key of it is
+    /// missing, unknown, of the wrong type or out of range (the same errors,
+    /// and messages, as a scenario file's: file, line, key).
+    #[error(transparent)]
+    File(#[from] ConfigError),
     /// The base scenario does not load.
     #[error("{file}: base: cannot load the base scenario")]
     Base {
@@ -139,26 +110,6 @@ fn others_note(n: usize) -> String {
         0 => String::new(),
         1 => " (and 1 more point fails)".into(),
         n => format!(" (and {n} more points fail)"),
-    }
-}
-
-struct Located<'a> {
-    file: &'a str,
-    line: Option<usize>,
-    key: &'a str,
-    message: &'a str,
-}
-
-impl fmt::Display for Located<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.file)?;
-        if let Some(l) = self.line {
-            write!(f, ":{l}")?;
-        }
-        if !self.key.is_empty() {
-            write!(f, ": {}", self.key)?;
-        }
-        write!(f, ": {}", self.message)
     }
 }
 
@@ -274,7 +225,7 @@ pub struct Point {
 /// Reads a sweep file and its base scenario.
 pub fn load(path: &Path) -> Result<Sweep, SweepError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| SweepError::Read {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
         file: file.clone(),
         source,
     })?;
@@ -459,12 +410,12 @@ impl Sweep {
     }
 
     fn key_error(&self, key: &str, message: String) -> SweepError {
-        SweepError::Key {
+        SweepError::File(ConfigError::Key {
             file: self.file.clone(),
             line: parse::line_of(&self.text, key),
             key: key.into(),
             message,
-        }
+        })
     }
 }
 

@@ -18,15 +18,17 @@ use crate::config::{self, ConfigError};
 /// scenario is loaded as `base` says.
 pub fn parse(file: &str, text: &str, base: BaseSource<'_>) -> Result<Sweep, SweepError> {
     let spans = SpanIndex::of_text(text);
-    let key_error = |key: &str, message: String| SweepError::Key {
-        file: file.to_string(),
-        line: spans.line_of_path(key),
-        key: key.to_string(),
-        message,
+    let key_error = |key: &str, message: String| {
+        SweepError::File(ConfigError::Key {
+            file: file.to_string(),
+            line: spans.line_of_path(key),
+            key: key.to_string(),
+            message,
+        })
     };
     let doc = ImDocument::parse(text).map_err(|e| {
         let (line, column) = line_col(text, e.span().map_or(0, |s| s.start));
-        SweepError::Syntax {
+        ConfigError::Syntax {
             file: file.to_string(),
             line,
             column,
@@ -41,7 +43,7 @@ pub fn parse(file: &str, text: &str, base: BaseSource<'_>) -> Result<Sweep, Swee
     let raw: RawSweep = toml::from_str(text).map_err(|e| {
         let at = e.span().map(|s| s.start);
         let key = at.and_then(|a| spans.path_at(a)).unwrap_or("").to_string();
-        SweepError::Key {
+        ConfigError::Key {
             file: file.to_string(),
             line: at.map(|a| spans.line_of_offset(a)),
             key,
