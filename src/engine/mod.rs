@@ -425,29 +425,30 @@ pub fn simulate<O: Observer>(
             }
         }
 
-        // 4. Flow costs, pressure and concession rates.
-        for (side, st) in ps.iter_mut().enumerate() {
-            let p = &scn.players[side];
+        // 4. Flow costs, pressure and concession rates: one pass over the
+        // active levers, each adding to its target and its owner.
+        for st in ps.iter_mut() {
             st.rate = st.concession_mult;
             st.pressure = st.extra_flow.max(0.0);
-            for (lv, ls) in scn.levers.iter().zip(&ws.levers) {
-                if !ls.active {
-                    continue;
-                }
-                let decay = if lv.decay == 0.0 {
-                    1.0
-                } else {
-                    (1.0 - lv.decay).powi(ls.age as i32)
-                };
-                if lv.target == side {
-                    st.pressure += lv.cost_to_target * decay;
-                    st.rate *= (1.0 - lv.backlash) * (1.0 + lv.softening);
-                }
-                if lv.owner == side {
-                    st.pressure += lv.cost_to_owner * decay;
-                    st.rate *= 1.0 - lv.owner_resolve;
-                }
+        }
+        for (lv, ls) in scn.levers.iter().zip(&ws.levers) {
+            if !ls.active {
+                continue;
             }
+            let decay = if lv.decay == 0.0 {
+                1.0
+            } else {
+                (1.0 - lv.decay).powi(ls.age as i32)
+            };
+            let target = &mut ps[lv.target];
+            target.pressure += lv.cost_to_target * decay;
+            target.rate *= (1.0 - lv.backlash) * (1.0 + lv.softening);
+            let owner = &mut ps[lv.owner];
+            owner.pressure += lv.cost_to_owner * decay;
+            owner.rate *= 1.0 - lv.owner_resolve;
+        }
+        for (side, st) in ps.iter_mut().enumerate() {
+            let p = &scn.players[side];
             st.round_cost = p.flow_cost * st.delay_factor + st.pressure;
             st.cost += st.round_cost;
             st.support = clamp01(st.support - p.politics.pain * st.round_cost);
