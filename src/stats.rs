@@ -90,10 +90,14 @@ impl Moments {
 
     /// The mean, NaN when empty.
     pub fn mean(&self) -> f64 {
+        self.unless_empty(self.mean)
+    }
+
+    fn unless_empty(&self, v: f64) -> f64 {
         if self.count == 0 {
             f64::NAN
         } else {
-            self.mean
+            v
         }
     }
 
@@ -113,20 +117,12 @@ impl Moments {
 
     /// The smallest value, NaN when empty.
     pub fn min(&self) -> f64 {
-        if self.count == 0 {
-            f64::NAN
-        } else {
-            self.min
-        }
+        self.unless_empty(self.min)
     }
 
     /// The largest value, NaN when empty.
     pub fn max(&self) -> f64 {
-        if self.count == 0 {
-            f64::NAN
-        } else {
-            self.max
-        }
+        self.unless_empty(self.max)
     }
 }
 
