@@ -26,7 +26,7 @@ pub enum Prior {
     Atoms {
         /// The values, ascending.
         v: Vec<f64>,
-        /// P(X <= v[i]).
+        /// P(X <= v\[i\]).
         cum: Vec<f64>,
     },
     /// A continuous distribution on [lo, hi]: its CDF at `cdf.len()` evenly

@@ -7,8 +7,9 @@
 //! ([`super::p0_proposes`]), each side's offer path, discount factor,
 //! per-round cost (`delay_cost × E[delay_cost_factor]`), no-deal value
 //! (`E[reservation]`) and acceptance rule ([`super::threshold`] with the
-//! continuation of [`super::continuation`]). Levers, events, focal audience
-//! costs, ratification and walking away are left out.
+//! continuation of [`super::continuation`], lowered by
+//! [`super::audience_relief`] before a focal deadline). Levers, events,
+//! ratification and walking away are left out.
 //!
 //! Going backwards from the last round: let `W_p(t)` be what side `p`
 //! expects to settle at (deal utility, valued in round `t`) when round `t`
@@ -26,7 +27,7 @@
 //! `t` and `t + 2` coincide once it has converged, which
 //! [`EquilibriumTable::convergence_gap`] reports.
 
-use super::{continuation, p0_proposes, threshold};
+use super::{audience_relief, continuation, p0_proposes, threshold};
 use crate::model::{other, Scenario};
 
 /// The equilibrium offers and values of every round.
@@ -78,7 +79,8 @@ impl EquilibriumTable {
             for i in 0..2 {
                 let j = other(i);
                 let path = &scn.paths[i];
-                let th = threshold(pl[j].acceptance, cont[j], nd[j]);
+                let th = threshold(pl[j].acceptance, cont[j], nd[j])
+                    - audience_relief(scn, j, t as u32, dpow[j][t]);
                 match path.first_reaching(j, th) {
                     Some(k) if path.u[i][k] >= cont[i] - super::ACCEPT_TOLERANCE => {
                         tab.target[i][t] = path.u[i][k];

@@ -231,6 +231,20 @@ pub fn continuation(p: &Player, u_next: f64, round_cost: f64, discount_pow: f64)
     p.discount * u_next - cost
 }
 
+/// How much the focal deadline lowers `side`'s acceptance threshold in
+/// round `t`: in the round before it, every alternative to accepting
+/// (waiting or walking away) leaves the side without a deal when the
+/// deadline passes, so its audience cost, in this round's utility, is at stake.
+#[inline]
+pub fn audience_relief(scn: &Scenario, side: Side, t: u32, discount_pow: f64) -> f64 {
+    match &scn.clock.focal {
+        Some(f) if f.round == t + 1 && f.audience_cost[side] > 0.0 => {
+            f.audience_cost[side] / (scn.players[side].bn_per_util * discount_pow)
+        }
+        _ => 0.0,
+    }
+}
+
 /// The responder's acceptance threshold under its rule.
 #[inline]
 pub fn threshold(rule: Acceptance, continuation: f64, no_deal: f64) -> f64 {
@@ -559,16 +573,8 @@ pub fn simulate<O: Observer>(
             };
             continuation(rp, u_next, st.round_cost, st.discount_pow)
         };
-        // In the round before the focal deadline, every alternative to
-        // accepting (waiting or walking away) leaves the side without a deal
-        // when the deadline passes: its audience cost lowers the threshold.
-        let audience = match &scn.clock.focal {
-            Some(f) if f.round == t + 1 && f.audience_cost[responder] > 0.0 => {
-                f.audience_cost[responder] / (rp.bn_per_util * ps[responder].discount_pow)
-            }
-            _ => 0.0,
-        };
-        let thr = threshold(rp.acceptance, cont, nd) - audience;
+        let thr = threshold(rp.acceptance, cont, nd)
+            - audience_relief(scn, responder, t, ps[responder].discount_pow);
         let response = if accepts(u_resp, thr) {
             out.ratifications += 1;
             let mut all = true;
