@@ -1,0 +1,83 @@
+//! Golden outputs of the built-in scenario: summary.csv, survival.csv, a hash
+//! of runs.csv and one replay trace, pinned byte for byte. A refactoring must
+//! leave them unchanged; a deliberate change of results re-blesses them with
+//! `STANDOFF_BLESS=1 cargo test golden` and says in its commit what changed
+//! and why (and bumps the output format version).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const RUNS: &str = "3000";
+const SEED: &str = "11";
+const REPLAY_RUN: &str = "17";
+
+fn golden_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
+}
+
+/// FNV-1a, 64 bits: enough to notice any change of a file.
+fn fnv1a(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{h:016x} {} bytes\n", bytes.len())
+}
+
+fn check(name: &str, got: &[u8]) {
+    let path = golden_dir().join(name);
+    if std::env::var_os("STANDOFF_BLESS").is_some() {
+        fs::write(&path, got).unwrap();
+        return;
+    }
+    let want = fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert!(
+        want == got,
+        "{name} differs from the golden copy {} (re-bless only for a deliberate change of results)",
+        path.display()
+    );
+}
+
+#[test]
+fn builtin_scenario_outputs_are_pinned() {
+    let dir = std::env::temp_dir().join(format!("standoff-golden-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    let bin = env!("CARGO_BIN_EXE_standoff");
+    let out = Command::new(bin)
+        .args([
+            "run",
+            "--runs",
+            RUNS,
+            "--seed",
+            SEED,
+            "--threads",
+            "2",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read = |f: &str| fs::read(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+    check("summary.csv", &read("summary.csv"));
+    check("survival.csv", &read("survival.csv"));
+    check("runs.csv.fnv", fnv1a(&read("runs.csv")).as_bytes());
+    let rep = Command::new(bin)
+        .args(["replay", "--seed", SEED, "--run", REPLAY_RUN])
+        .output()
+        .unwrap();
+    assert!(
+        rep.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rep.stderr)
+    );
+    check("replay.csv", &rep.stdout);
+    let _ = fs::remove_dir_all(&dir);
+}
