@@ -27,7 +27,7 @@
 //! `t` and `t + 2` coincide once it has converged, which
 //! [`EquilibriumTable::convergence_gap`] reports.
 
-use super::{audience_relief, continuation, p0_proposes, threshold};
+use super::rules::{audience_relief, continuation, p0_proposes, threshold, ACCEPT_TOLERANCE};
 use crate::model::{other, Scenario};
 
 /// The equilibrium offers and values of every round.
@@ -82,7 +82,7 @@ impl EquilibriumTable {
                 let th = threshold(pl[j].acceptance, cont[j], nd[j])
                     - audience_relief(scn, j, t as u32, dpow[j][t]);
                 match path.first_reaching(j, th) {
-                    Some(k) if path.u[i][k] >= cont[i] - super::ACCEPT_TOLERANCE => {
+                    Some(k) if path.u[i][k] >= cont[i] - ACCEPT_TOLERANCE => {
                         tab.target[i][t] = path.u[i][k];
                         tab.agreed[i][t] = true;
                         payoff[i] = [path.u[0][k], path.u[1][k]];

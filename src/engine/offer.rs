@@ -1,0 +1,111 @@
+//! Phase 5: the proposer and its offer. The proposer's strategy sets a
+//! target utility; the offer is the point of its path at that target. Its
+//! leader loses support for conceding, or gains it for standing firm.
+
+use super::rules::alternate_proposer;
+use super::state::{RunState, SideState};
+use super::strategy::{Bidder, Seen, TargetInput};
+use crate::model::{ProposerRule, Scenario, Side};
+
+/// The offer made this round, and the values it was judged by.
+#[derive(Debug, Clone, Copy)]
+pub struct Offer {
+    /// Who proposed.
+    pub proposer: Side,
+    /// Its index on the proposer's path.
+    pub k: usize,
+    /// Each side's deal utility of it.
+    pub utility: [f64; 2],
+    /// Each side's no-deal value this round.
+    pub no_deal: [f64; 2],
+    /// The public part of each side's no-deal value (pressure): what a side
+    /// can tell about the other's no-deal value beyond its private type.
+    pub shift: [f64; 2],
+}
+
+impl Offer {
+    /// Who responds.
+    #[inline]
+    pub fn responder(&self) -> Side {
+        1 - self.proposer
+    }
+}
+
+/// A side's target input in round `round` (this one, or the next when
+/// `ahead`: its clock advanced by one round's rate, discounted once more).
+pub fn target_input(
+    scn: &Scenario,
+    side: Side,
+    s: &SideState,
+    round: u32,
+    ahead: bool,
+    no_deal: f64,
+    opp_shift: f64,
+) -> TargetInput {
+    let (clock, discount_pow) = if ahead {
+        (
+            s.clock.clock + s.clock.rate,
+            s.costs.discount_pow * scn.players[side].discount,
+        )
+    } else {
+        (s.clock.clock, s.costs.discount_pow)
+    };
+    TargetInput {
+        round,
+        clock,
+        floor: no_deal.clamp(0.0, 1.0),
+        no_deal,
+        resolve: s.ty.resolve,
+        rate: s.clock.rate,
+        round_cost: s.costs.round,
+        discount_pow,
+        opp_shift,
+    }
+}
+
+/// Picks the proposer (`u`: the proposer draw) and makes its offer.
+pub fn phase(scn: &Scenario, t: u32, st: &mut RunState, bidders: &[Bidder; 2], u: f64) -> Offer {
+    let proposer = match scn.protocol.proposer {
+        ProposerRule::Alternate { first } => alternate_proposer(first, t),
+        ProposerRule::Random { p0 } => (u >= p0) as Side,
+    };
+    let responder = 1 - proposer;
+    let no_deal = [st.sides[0].no_deal(scn, 0), st.sides[1].no_deal(scn, 1)];
+    st.last_no_deal = no_deal;
+    let shift = [
+        no_deal[0] - st.sides[0].ty.reservation,
+        no_deal[1] - st.sides[1].ty.reservation,
+    ];
+    let path = &scn.paths[proposer];
+    let s = &mut st.sides[proposer];
+    let bidder = bidders[proposer].get();
+    let inp = target_input(
+        scn,
+        proposer,
+        s,
+        t,
+        false,
+        no_deal[proposer],
+        shift[responder],
+    );
+    let tau = bidder.target(scn, proposer, &inp, &s.mind);
+    bidder.observe(&mut s.mind, Seen::OwnOffer { target: tau });
+    let k = path.at_own_utility_near(proposer, tau, s.offers.hint);
+    s.offers.made(tau, k);
+    let utility = [path.u[0][k], path.u[1][k]];
+    let pp = &scn.players[proposer].politics;
+    let conceded = s.offers.conceded(utility[proposer]);
+    if conceded > 1e-9 {
+        s.politics.shift(-pp.concession * conceded);
+    } else {
+        s.politics.shift(pp.firmness);
+    }
+    st.table = Some((proposer, k));
+    Offer {
+        proposer,
+        k,
+        utility,
+        no_deal,
+        shift,
+    }
+}

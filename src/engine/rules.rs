@@ -1,0 +1,89 @@
+//! The rules of a round that strategies must anticipate. The round loop and
+//! the backward induction of `equilibrium` both use these functions, so
+//! equilibrium play is computed over the engine's own game.
+
+use crate::model::{Acceptance, Player, ProposerRule, Scenario, Side};
+
+/// The smallest improvement (in the receiver's utility) of the best offer
+/// received so far that counts as progress for `stalled` lever policies.
+pub const PROGRESS: f64 = 0.01;
+
+/// Tolerance of the acceptance test (offers lie on a grid of utilities).
+pub const ACCEPT_TOLERANCE: f64 = 1e-12;
+
+/// Who proposes in round `t` when proposers alternate and `first` starts.
+#[inline]
+pub fn alternate_proposer(first: Side, t: u32) -> Side {
+    if t % 2 == 0 {
+        first
+    } else {
+        1 - first
+    }
+}
+
+/// The probability that side 0 proposes in round `t`.
+#[inline]
+pub fn p0_proposes(rule: ProposerRule, t: u32) -> f64 {
+    match rule {
+        ProposerRule::Alternate { first } => {
+            if alternate_proposer(first, t) == 0 {
+                1.0
+            } else {
+                0.0
+            }
+        }
+        ProposerRule::Random { p0 } => p0,
+    }
+}
+
+/// A responder's continuation in a round that is not the last: what
+/// rejecting is worth now (in the utility of this round) if the talks settle
+/// next round at deal utility `u_next`: one round of discounting, and one
+/// more round's cost `round_cost` (USD bn) converted to utility and brought
+/// to this round's value by `discount_pow` (= δ^t). A round without cost
+/// costs nothing even when δ^t has underflowed to 0 (0/0 would be NaN).
+#[inline]
+pub fn continuation(p: &Player, u_next: f64, round_cost: f64, discount_pow: f64) -> f64 {
+    let cost = if round_cost == 0.0 {
+        0.0
+    } else {
+        round_cost / (p.bn_per_util * discount_pow)
+    };
+    p.discount * u_next - cost
+}
+
+/// How much the focal deadline lowers `side`'s acceptance threshold in
+/// round `t`: in the round before it, every alternative to accepting
+/// (waiting or walking away) leaves the side without a deal when the
+/// deadline passes, so its audience cost, in this round's utility, is at stake.
+#[inline]
+pub fn audience_relief(scn: &Scenario, side: Side, t: u32, discount_pow: f64) -> f64 {
+    match &scn.clock.focal {
+        Some(f) if f.round == t + 1 && f.audience_cost[side] > 0.0 => {
+            f.audience_cost[side] / (scn.players[side].bn_per_util * discount_pow)
+        }
+        _ => 0.0,
+    }
+}
+
+/// The responder's acceptance threshold under its rule.
+#[inline]
+pub fn threshold(rule: Acceptance, continuation: f64, no_deal: f64) -> f64 {
+    match rule {
+        Acceptance::NextOfferOrNoDeal => continuation.max(no_deal),
+        Acceptance::NoDeal => no_deal,
+        Acceptance::NextOffer => continuation,
+    }
+}
+
+/// Whether an offer worth `u` to the responder meets its threshold.
+#[inline]
+pub fn accepts(u: f64, threshold: f64) -> bool {
+    u >= threshold - ACCEPT_TOLERANCE
+}
+
+/// `v` clamped to [0, 1].
+#[inline]
+pub(crate) fn clamp01(v: f64) -> f64 {
+    v.clamp(0.0, 1.0)
+}

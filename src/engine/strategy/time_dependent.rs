@@ -1,0 +1,33 @@
+//! Faratin, Sierra & Jennings (1998) time-dependent concession: the target
+//! utility is `floor + (1 − floor)(1 − (k/T)^(1/e))`, where `k` is the
+//! player's concession clock, `T` its deadline round and `e` its exponent
+//! divided by its drawn resolve (e < 1 Boulware, e = 1 linear, e > 1 Conceder).
+
+use super::{Mind, Strategy, TargetInput};
+use crate::model::{DeadlineRef, Scenario, Side};
+
+/// Time-dependent concession towards a deadline.
+#[derive(Debug, Clone)]
+pub struct TimeDependent {
+    exponent: f64,
+    /// The deadline round T (at least 1).
+    t_dead: f64,
+}
+
+impl TimeDependent {
+    /// Concession with `exponent` towards `deadline` in `scn`.
+    pub fn new(scn: &Scenario, exponent: f64, deadline: DeadlineRef) -> TimeDependent {
+        TimeDependent {
+            exponent,
+            t_dead: scn.deadline_round(deadline).max(1) as f64,
+        }
+    }
+}
+
+impl Strategy for TimeDependent {
+    fn target(&self, _scn: &Scenario, _side: Side, inp: &TargetInput, _mind: &Mind) -> f64 {
+        let frac = (inp.clock / self.t_dead).clamp(0.0, 1.0);
+        let e = self.exponent / inp.resolve;
+        inp.floor + (1.0 - inp.floor) * (1.0 - frac.powf(1.0 / e))
+    }
+}
