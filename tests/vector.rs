@@ -22,3 +22,31 @@ fn uniform_draws_are_pinned() {
     let mut r = run_rng(7, 0, 0);
     assert_eq!(uniform(&mut r), 0.400_495_030_059_127_23);
 }
+
+/// The first runs of the built-in scenario under seed 7: how each ended,
+/// when, and the first type drawn. These change only when the draws or the
+/// model change: then bump the results version (`engine::RESULTS_VERSION`).
+#[test]
+fn first_outcomes_of_the_builtin_scenario_are_pinned() {
+    let scn = standoff::config::builtin().scenario;
+    let got: Vec<String> = (0..4)
+        .map(|i| {
+            let o = standoff::runner::replay(&scn, 7, 0, i, &mut ());
+            format!(
+                "{} {} {:.12}",
+                o.kind.label(),
+                o.end_round,
+                o.reservation[0]
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "deal 31 0.492237614428",
+            "deal 51 0.494567435657",
+            "breakdown 18 0.742026439243",
+            "deal 65 0.566180055573"
+        ]
+    );
+}

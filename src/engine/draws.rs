@@ -3,16 +3,22 @@
 //! At the start of a run, for each side in order: its reservation value,
 //! its delay-cost factor and its resolve ([`types`]).
 //!
+//! Each is one uniform turned into the draw by its quantile function
+//! (`rng::dist`), so a distribution always takes one uniform.
+//!
 //! Then in each round, before any phase acts ([`RoundDraws::draw`]):
 //! 1. one uniform per event, in event order (does it fire?);
 //! 2. one uniform per lever, in lever order (is a threat carried out?);
-//! 3. one uniform for the proposer, when the protocol draws it;
+//! 3. one uniform for the proposer (used when the protocol draws it);
+//! 4. one uniform per side, in side order, for ratification (used when the
+//!    round's offer is accepted).
 //!
-//! and, only in a round whose offer is accepted, one uniform per side, in
-//! side order, for ratification ([`ratification`]).
+//! The number of draws per round is fixed whatever happens, so a run's
+//! random numbers in round t do not depend on what happened before it:
+//! common random numbers across the points of a sweep hold round by round.
 
 use super::state::DrawnType;
-use crate::model::{ProposerRule, Scenario};
+use crate::model::Scenario;
 use crate::rng::{sample, uniform, RunRng};
 
 /// Each side's private type, drawn at the start of a run.
@@ -34,8 +40,10 @@ pub struct RoundDraws {
     pub event: Vec<f64>,
     /// One uniform per lever.
     pub lever: Vec<f64>,
-    /// The proposer's uniform (NaN when the protocol does not draw one).
+    /// The proposer's uniform.
     pub proposer: f64,
+    /// Each side's ratification uniform.
+    pub ratify: [f64; 2],
 }
 
 impl RoundDraws {
@@ -45,23 +53,15 @@ impl RoundDraws {
             event: vec![0.0; scn.events.len()],
             lever: vec![0.0; scn.levers.len()],
             proposer: f64::NAN,
+            ratify: [f64::NAN; 2],
         }
     }
 
     /// Makes the round's draws, in the documented order.
-    pub fn draw(&mut self, scn: &Scenario, rng: &mut RunRng) {
+    pub fn draw(&mut self, rng: &mut RunRng) {
         self.event.iter_mut().for_each(|u| *u = uniform(rng));
         self.lever.iter_mut().for_each(|u| *u = uniform(rng));
-        self.proposer = match scn.protocol.proposer {
-            ProposerRule::Random { .. } => uniform(rng),
-            ProposerRule::Alternate { .. } => f64::NAN,
-        };
+        self.proposer = uniform(rng);
+        self.ratify = [uniform(rng), uniform(rng)];
     }
-}
-
-/// The ratification draws of a round whose offer is accepted, one per side.
-pub fn ratification(rng: &mut RunRng) -> [f64; 2] {
-    let a = uniform(rng);
-    let b = uniform(rng);
-    [a, b]
 }

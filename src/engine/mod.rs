@@ -44,6 +44,15 @@ use draws::RoundDraws;
 use state::{DrawnType, RunState};
 use strategy::{Bidder, Seen};
 
+/// The version of the results: what a run computes from its seed. Bumped
+/// whenever a change of the model or of the draws changes any output for
+/// the same config and seed (recorded in manifest.json).
+///
+/// 2: a fixed number of draws per round (proposer and ratification uniforms
+/// drawn every round) and every distribution drawn by inverse CDF from one
+/// uniform (a true truncated normal).
+pub const RESULTS_VERSION: u32 = 2;
+
 /// Reusable buffers for runs of one scenario, and its strategies (with the
 /// tables they derive from it: equilibrium play, Bayesian priors), built once here.
 #[derive(Debug, Clone)]
@@ -85,13 +94,13 @@ pub fn simulate<O: Observer>(
     start_outcome(out, &types);
     for t in 0..scn.clock.horizon {
         st.begin_round();
-        d.draw(scn, rng);
+        d.draw(rng);
         events::phase(scn, t, st, &d.event, mid, out);
         deadline::phase(scn, t, st);
         levers::phase(scn, t, st, &d.lever, out);
         costs::phase(scn, st);
         let offer = offer::phase(scn, t, st, bidders, d.proposer);
-        let response = response::phase(scn, t, st, bidders, &offer, rng, out);
+        let response = response::phase(scn, t, st, bidders, &offer, d.ratify, out);
         obs.round(&RoundRecord {
             round: t,
             proposer: offer.proposer,

@@ -7,7 +7,6 @@
 //! sent home on both sides; each ratifies with a logistic probability in its
 //! support and in the terms' margin over its no-deal value.
 
-use super::draws;
 use super::offer::{target_input, Offer};
 use super::rules::{
     accepts, audience_relief, clamp01, continuation, threshold, ACCEPT_TOLERANCE, PROGRESS,
@@ -17,17 +16,16 @@ use super::strategy::{Bidder, Seen};
 use super::trace::Response;
 use crate::model::Scenario;
 use crate::outcome::{Outcome, OutcomeKind};
-use crate::rng::RunRng;
 
-/// The responder answers `offer` in round `t`; ends the run in `st.end` on
-/// a deal or a breakdown.
+/// The responder answers `offer` in round `t` (`ratify_draws`: each side's
+/// ratification uniform); ends the run in `st.end` on a deal or a breakdown.
 pub fn phase(
     scn: &Scenario,
     t: u32,
     st: &mut RunState,
     bidders: &[Bidder; 2],
     offer: &Offer,
-    rng: &mut RunRng,
+    ratify_draws: [f64; 2],
     out: &mut Outcome,
 ) -> Response {
     let (proposer, responder) = (offer.proposer, offer.responder());
@@ -49,7 +47,7 @@ pub fn phase(
         - audience_relief(scn, responder, t, st.sides[responder].costs.discount_pow);
     let response = if accepts(u_resp, thr) {
         out.ratifications += 1;
-        ratify(scn, st, offer, draws::ratification(rng))
+        ratify(scn, st, offer, ratify_draws)
     } else if walks_away(scn, st, offer) {
         Response::WalkAway
     } else {
