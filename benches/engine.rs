@@ -5,8 +5,8 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughpu
 use standoff::config;
 use standoff::engine::{simulate, Workspace};
 use standoff::outcome::Outcome;
-use standoff::rng::run_rng;
-use standoff::runner::{self, RunSpec};
+use standoff::rng::{run_rng, RunCoord};
+use standoff::runner::{Pool, RunSpec};
 
 fn one_run(c: &mut Criterion) {
     let scn = config::builtin().scenario;
@@ -17,7 +17,13 @@ fn one_run(c: &mut Criterion) {
     let rounds: u64 = seeds
         .clone()
         .map(|i| {
-            simulate(&scn, &mut run_rng(7, 0, i), &mut ws, &mut out, &mut ());
+            simulate(
+                &scn,
+                &mut run_rng(RunCoord::new(7, 0, i)),
+                &mut ws,
+                &mut out,
+                &mut (),
+            );
             out.end_round as u64 + 1
         })
         .sum();
@@ -32,7 +38,13 @@ fn one_run(c: &mut Criterion) {
             || (),
             |_| {
                 for i in seeds.clone() {
-                    simulate(&scn, &mut run_rng(7, 0, i), &mut ws, &mut out, &mut ());
+                    simulate(
+                        &scn,
+                        &mut run_rng(RunCoord::new(7, 0, i)),
+                        &mut ws,
+                        &mut out,
+                        &mut (),
+                    );
                 }
                 out.end_round
             },
@@ -47,22 +59,17 @@ fn runner_bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("runner");
     g.sample_size(10);
     for threads in [1usize, 2] {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap();
+        let pool = Pool::new(Some(threads)).unwrap();
         g.throughput(Throughput::Elements(20_000));
         g.bench_function(format!("20000_runs_stats_only_{threads}_threads"), |b| {
             b.iter(|| {
-                pool.install(|| {
-                    let spec = RunSpec {
-                        runs: 20_000,
-                        master_seed: 7,
-                        point: 0,
-                        rows: false,
-                    };
-                    runner::run(&scn, spec, |_| Ok::<(), ()>(()), &|_| {}).unwrap()
-                })
+                let spec = RunSpec {
+                    runs: 20_000,
+                    master_seed: 7,
+                    point: 0,
+                    rows: false,
+                };
+                pool.run(&scn, spec, |_| Ok::<(), ()>(()), |_| {}).unwrap()
             })
         });
     }

@@ -3,10 +3,10 @@
 //! anyhow.
 
 use crate::config::{self, ConfigError, Loaded};
-use crate::engine::{Observer, RoundRecord};
-use crate::outcome::metric_names;
-use crate::output::{self, Manifest, OutputDir, RunInfo};
-use crate::runner::{self, RunSpec};
+use crate::outcome::Metrics;
+use crate::output::{Manifest, OutputDir, RunInfo, RunsCsv, TraceCsv};
+use crate::rng::RunCoord;
+use crate::runner::{self, Pool, PoolError, RunSpec};
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -126,15 +126,15 @@ pub fn load(config: Option<&Path>) -> Result<Loaded> {
     })
 }
 
-/// A rayon pool with `threads` workers (all cores if None).
-pub fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
-    if threads == Some(0) {
-        return Err(BadInput("--threads: expected at least 1, found 0".into()).into());
+/// The runner's pool of `--threads` workers (all cores if None); zero is bad input.
+pub fn pool(threads: Option<usize>) -> Result<Pool> {
+    match Pool::new(threads) {
+        Ok(p) => Ok(p),
+        Err(PoolError::ZeroThreads) => {
+            Err(BadInput("--threads: expected at least 1, found 0".into()).into())
+        }
+        Err(e) => Err(e.into()),
     }
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.unwrap_or(0))
-        .build()
-        .context("cannot start worker threads")
 }
 
 /// A progress bar over `len` units on stderr, hidden when quiet or not a terminal.
@@ -174,6 +174,7 @@ fn cmd_run(a: RunArgs) -> Result<()> {
     }
     let loaded = load(a.config.as_deref())?;
     let scn = &loaded.scenario;
+    let metrics = Metrics::new(scn);
     let pool = pool(a.threads)?;
     let out_path = a.out.unwrap_or_else(|| default_out("runs", &scn.name));
     let dir = OutputDir::create(&out_path)?;
@@ -184,7 +185,7 @@ fn cmd_run(a: RunArgs) -> Result<()> {
     } else {
         let mut f = dir.stream("runs.csv")?;
         let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(output::RunsCsv::header(scn))?;
+        w.write_record(RunsCsv::header(&metrics))?;
         f.write_all(&w.into_inner().context("csv header")?)?;
         Some(f)
     };
@@ -195,17 +196,15 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         point: 0,
         rows: runs_file.is_some(),
     };
-    let stats = pool.install(|| {
-        runner::run(
-            scn,
-            spec,
-            |rows| match runs_file.as_mut() {
-                Some(f) => f.write_all(rows),
-                None => Ok(()),
-            },
-            &|n| pb.inc(n),
-        )
-    });
+    let stats = pool.run(
+        scn,
+        spec,
+        |rows| match runs_file.as_mut() {
+            Some(f) => f.write_all(rows),
+            None => Ok(()),
+        },
+        |n| pb.inc(n),
+    );
     let stats = match stats {
         Ok(s) => s,
         Err(e) => {
@@ -219,9 +218,8 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         f.commit()?;
         files.push("runs.csv".to_string());
     }
-    let names = metric_names(scn);
-    dir.write_summary(&names, &stats)?;
-    dir.write_histograms(&names, &stats)?;
+    dir.write_summary(&metrics, &stats)?;
+    dir.write_histograms(&metrics, &stats)?;
     dir.write_survival(scn, &stats)?;
     files.extend(["summary.csv", "histograms.csv", "survival.csv"].map(String::from));
     files.push("manifest.json".into());
@@ -233,7 +231,7 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         RunInfo {
             master_seed: a.seed,
             runs: a.runs,
-            threads: pool.current_num_threads(),
+            threads: pool.threads(),
             chunk_size: runner::CHUNK,
             files,
             started_secs: started,
@@ -243,7 +241,7 @@ fn cmd_run(a: RunArgs) -> Result<()> {
     );
     dir.write_manifest(&manifest)?;
     if !a.quiet {
-        let deal = stats.metrics[0].moments.mean;
+        let deal = stats.metrics[metrics.deal].moments.mean;
         eprintln!(
             "{} runs of {} -> {} (P(deal) = {:.3})",
             a.runs,
@@ -255,95 +253,14 @@ fn cmd_run(a: RunArgs) -> Result<()> {
     Ok(())
 }
 
-/// Writes a round-by-round trace as CSV.
-pub struct TraceCsv<'a, W: Write> {
-    scn: &'a crate::model::Scenario,
-    w: csv::Writer<W>,
-    err: Option<csv::Error>,
-    cells: Vec<String>,
-}
-
-impl<'a, W: Write> TraceCsv<'a, W> {
-    /// A trace writer; writes the header at once.
-    pub fn new(scn: &'a crate::model::Scenario, inner: W) -> Result<Self> {
-        let mut w = csv::Writer::from_writer(inner);
-        let p = &scn.players;
-        let mut h: Vec<String> = ["round", "date", "proposer"].map(String::from).to_vec();
-        h.extend(scn.issues.iter().map(|i| i.name.clone()));
-        h.extend(p.iter().map(|p| format!("utility_{}", p.name)));
-        h.push("response".into());
-        h.push("levers".into());
-        h.push("events".into());
-        h.extend(p.iter().map(|p| format!("support_{}", p.name)));
-        h.extend(p.iter().map(|p| format!("cost_{}", p.name)));
-        h.extend(p.iter().map(|p| format!("no_deal_{}", p.name)));
-        h.push("outcome".into());
-        w.write_record(&h)?;
-        Ok(TraceCsv {
-            scn,
-            w,
-            err: None,
-            cells: Vec::new(),
-        })
-    }
-
-    /// Writes the held last row with the outcome filled in, and flushes.
-    pub fn finish(mut self, outcome: &str) -> Result<()> {
-        if let Some(e) = self.err.take() {
-            return Err(e.into());
-        }
-        if let Some(last) = self.cells.last_mut() {
-            *last = outcome.to_string();
-            self.w.write_record(&self.cells)?;
-        }
-        self.w.flush()?;
-        Ok(())
-    }
-}
-
-impl<W: Write> Observer for TraceCsv<'_, W> {
-    fn round(&mut self, r: &RoundRecord<'_>) {
-        // Write the previous round now; hold this one so that the last row can carry the outcome.
-        if !self.cells.is_empty() && self.err.is_none() {
-            if let Err(e) = self.w.write_record(&self.cells) {
-                self.err = Some(e);
-            }
-        }
-        let s = self.scn;
-        let f = output::format_f64;
-        let mut c = vec![
-            r.round.to_string(),
-            s.clock.date_of(r.round).to_string(),
-            s.players[r.proposer].name.clone(),
-        ];
-        c.extend(
-            s.issues
-                .iter()
-                .zip(r.offer)
-                .map(|(is, &x)| f(is.value_at(x))),
-        );
-        c.extend(r.offer_utility.iter().map(|&u| f(u)));
-        c.push(r.response.label().into());
-        let names = |idx: &[usize], get: &dyn Fn(usize) -> String| {
-            idx.iter().map(|&i| get(i)).collect::<Vec<_>>().join(";")
-        };
-        c.push(names(r.levers_used, &|i| s.levers[i].name.clone()));
-        c.push(names(r.events, &|i| s.events[i].name.clone()));
-        c.extend(r.support.iter().map(|&v| f(v)));
-        c.extend(r.cost.iter().map(|&v| f(v)));
-        c.extend(r.no_deal.iter().map(|&v| f(v)));
-        c.push(String::new());
-        self.cells = c;
-    }
-}
-
 fn cmd_replay(a: ReplayArgs) -> Result<()> {
     let loaded = load(a.config.as_deref())?;
     let scn = &loaded.scenario;
     let stdout = std::io::stdout().lock();
     let mut trace = TraceCsv::new(scn, stdout)?;
-    let out = runner::replay(scn, a.seed, 0, a.run, &mut trace);
-    trace.finish(out.kind.label())
+    let out = runner::replay(scn, RunCoord::new(a.seed, 0, a.run), &mut trace);
+    trace.finish(out.kind.label())?;
+    Ok(())
 }
 
 fn cmd_check(path: &Path) -> Result<()> {

@@ -525,7 +525,7 @@ impl RunStats {
         }
     }
 
-    /// Adds one run: `values` are `outcome::metric_values(outcome)`.
+    /// Adds one run: `values` are its metric values (`outcome::Metrics::values`).
     pub fn add(&mut self, values: &[f64], outcome: &Outcome) {
         debug_assert_eq!(values.len(), self.metrics.len());
         for (m, &v) in self.metrics.iter_mut().zip(values) {
@@ -570,6 +570,34 @@ pub fn wilson(successes: u64, n: u64, z: f64) -> (f64, f64) {
     let centre = (p + z2 / (2.0 * n)) / denom;
     let half = z / denom * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
     ((centre - half).max(0.0), (centre + half).min(1.0))
+}
+
+/// The normal-approximation interval for a mean: mean ± z·sd/√n;
+/// `(NaN, NaN)` when `n < 2`.
+pub fn normal_interval(mean: f64, sd: f64, n: u64, z: f64) -> (f64, f64) {
+    if n < 2 {
+        return (f64::NAN, f64::NAN);
+    }
+    let half = z * sd / (n as f64).sqrt();
+    (mean - half, mean + half)
+}
+
+/// The interval summary.csv gives for the mean of a metric's values at
+/// normal quantile `z`: for a `proportion` (a 0/1 metric) the [`wilson`]
+/// interval of its successes (mean × count, rounded), otherwise
+/// [`normal_interval`] with the sample standard deviation.
+pub fn mean_interval(m: &Moments, proportion: bool, z: f64) -> (f64, f64) {
+    let n = m.count;
+    if proportion {
+        let successes = if n == 0 {
+            0
+        } else {
+            (m.mean() * n as f64).round() as u64
+        };
+        wilson(successes, n, z)
+    } else {
+        normal_interval(m.mean(), m.sd(), n, z)
+    }
 }
 
 /// One histogram bin: `[lo, hi)` (the last bin of an equal-width histogram
@@ -761,6 +789,21 @@ mod tests {
         let (lo, hi) = wilson(10, 10, Z95);
         assert!((lo - 0.7225).abs() < 1e-4 && (hi - 1.0).abs() < 1e-12);
         assert!(wilson(0, 0, Z95).0.is_nan());
+    }
+
+    #[test]
+    fn mean_intervals_are_wilson_for_proportions_and_normal_otherwise() {
+        let mut m = Moments::new();
+        for x in [1.0, 0.0, 1.0, 1.0] {
+            m.add(x);
+        }
+        assert_eq!(mean_interval(&m, true, Z95), wilson(3, 4, Z95));
+        let half = Z95 * m.sd() / 2.0;
+        assert_eq!(mean_interval(&m, false, Z95), (0.75 - half, 0.75 + half));
+        let mut one = Moments::new();
+        one.add(7.5);
+        assert!(mean_interval(&one, false, Z95).0.is_nan());
+        assert!(mean_interval(&Moments::new(), true, Z95).1.is_nan());
     }
 
     fn outcome(kind: OutcomeKind, end_round: u32) -> Outcome {

@@ -1,7 +1,7 @@
 //! Validation against bargaining theory: textbook models set up as ordinary
 //! scenario files (`configs/theory/*.toml`), run through the ordinary engine
-//! (`runner::replay` for deterministic cases, `runner::run` for Monte Carlo
-//! ones), and compared with the textbook's closed forms.
+//! (`runner::replay` for deterministic cases, `runner::Pool::run` for Monte
+//! Carlo ones), and compared with the textbook's closed forms.
 //!
 //! The formulas live here and only here: the engine and its strategies know
 //! nothing of them (equilibrium play is a backward induction over the
@@ -24,8 +24,9 @@ use crate::config::{self, ConfigError};
 use crate::engine::equilibrium::EquilibriumTable;
 use crate::engine::{Observer, RoundRecord};
 use crate::model::{other, Dist, ProposerRule, Scenario, Side};
-use crate::outcome::{metric_names, Outcome, OutcomeKind};
-use crate::runner::{self, RunSpec};
+use crate::outcome::{Metrics, Outcome, OutcomeKind};
+use crate::rng::RunCoord;
+use crate::runner::{self, Pool, RunSpec};
 use crate::stats::RunStats;
 
 /// The theory configs, compiled in (used when no directory is given).
@@ -62,18 +63,22 @@ pub enum Source {
 
 /// Monte Carlo settings of the random cases.
 #[derive(Debug, Clone, Copy)]
-pub struct Settings {
+pub struct Settings<'a> {
     /// Runs per random case.
     pub runs: u64,
     /// Master seed (deterministic cases replay run 0 under it).
     pub seed: u64,
+    /// The worker threads of the random cases.
+    pub pool: &'a Pool,
 }
 
-impl Default for Settings {
-    fn default() -> Self {
+impl Settings<'_> {
+    /// The default settings (20 000 runs, seed 1) on `pool`.
+    pub fn new(pool: &Pool) -> Settings<'_> {
         Settings {
             runs: 20_000,
             seed: 1,
+            pool,
         }
     }
 }
@@ -375,7 +380,7 @@ fn grid_tol(scn: &Scenario, a: Side, b: Side) -> f64 {
 
 /// One deterministic run (run 0 under the seed), for games without chance.
 fn play(scn: &Scenario, set: &Settings) -> Outcome {
-    runner::replay(scn, set.seed, 0, 0, &mut ())
+    runner::replay(scn, RunCoord::new(set.seed, 0, 0), &mut ())
 }
 
 /// `set.runs` runs of `scn`.
@@ -386,16 +391,18 @@ fn monte_carlo(scn: &Scenario, set: &Settings) -> RunStats {
         point: 0,
         rows: false,
     };
-    match runner::run(scn, spec, |_| Ok::<(), Infallible>(()), &|_| {}) {
+    match set
+        .pool
+        .run(scn, spec, |_| Ok::<(), Infallible>(()), |_| {})
+    {
         Ok(s) => s,
         Err(e) => match e {},
     }
 }
 
 fn metric_mean(scn: &Scenario, stats: &RunStats, name: &str) -> f64 {
-    metric_names(scn)
-        .iter()
-        .position(|m| m == name)
+    Metrics::new(scn)
+        .index(name)
         .map_or(f64::NAN, |i| stats.metrics[i].moments.mean())
 }
 
@@ -807,7 +814,7 @@ pub fn fearon(src: &Source, set: &Settings) -> Result<Vec<Row>, ConfigError> {
 
         // The offer: the same in every run (the prior is all a knows).
         let mut first = FirstOffer(None);
-        runner::replay(&scn, set.seed, 0, 0, &mut first);
+        runner::replay(&scn, RunCoord::new(set.seed, 0, 0), &mut first);
         let offer = first.0.map_or(f64::NAN, |u| u[fa]);
         rows.push(Row {
             case: "fearon.offer".into(),

@@ -30,7 +30,9 @@ fn simulating_runs_with_a_reused_workspace_does_not_allocate() {
     let scn = standoff::config::builtin().scenario;
     let mut ws = standoff::engine::Workspace::new(&scn);
     let mut out = standoff::outcome::Outcome::for_scenario(&scn);
-    let mut rngs: Vec<_> = (0..300).map(|i| standoff::rng::run_rng(7, 0, i)).collect();
+    let mut rngs: Vec<_> = (0..300)
+        .map(|i| standoff::rng::run_rng(standoff::rng::RunCoord::new(7, 0, i)))
+        .collect();
     let mut rounds = 0u64;
     let before = ALLOCS.load(Ordering::Relaxed);
     for rng in rngs.iter_mut() {

@@ -8,6 +8,7 @@ use standoff::config;
 use standoff::engine::Response;
 use standoff::model::Scenario;
 use standoff::outcome::{Outcome, OutcomeKind};
+use standoff::rng::RunCoord;
 use standoff::runner::replay;
 
 /// Runs checked per generated scenario.
@@ -292,7 +293,7 @@ fn in01(x: f64) -> bool {
 /// Checks one run; returns a description of the first violation.
 fn check_run(scn: &Scenario, seed: u64, run: u64) -> Result<(), String> {
     let mut tr = Trace::default();
-    let out = replay(scn, seed, 0, run, &mut tr);
+    let out = replay(scn, RunCoord::new(seed, 0, run), &mut tr);
     let trace = tr.0;
     let h = scn.clock.horizon;
     let fail = |what: String| Err(format!("seed {seed} run {run}: {what}\n{out:?}"));
@@ -470,8 +471,8 @@ fn check_run(scn: &Scenario, seed: u64, run: u64) -> Result<(), String> {
 
     // Reproducible, and the observer changes nothing.
     let mut again = Trace::default();
-    let out2 = replay(scn, seed, 0, run, &mut again);
-    let out3 = replay(scn, seed, 0, run, &mut ());
+    let out2 = replay(scn, RunCoord::new(seed, 0, run), &mut again);
+    let out3 = replay(scn, RunCoord::new(seed, 0, run), &mut ());
     if !same_outcome(&out, &out2) || !same_outcome(&out, &out3) {
         return fail(format!("replays differ:\n{out2:?}\n{out3:?}"));
     }
@@ -545,7 +546,7 @@ s = { weight = 1.0, prefers = "high" }
 b = { weight = 1.0, prefers = "high" }
 "#;
     let scn = config::load_str("top", text).expect("valid").scenario;
-    let out = replay(&scn, 1, 0, 0, &mut ());
+    let out = replay(&scn, RunCoord::new(1, 0, 0), &mut ());
     assert_eq!(out.kind, OutcomeKind::Deal);
     assert!(out.terms[1] <= 0.2, "bonus = {} > hi = 0.2", out.terms[1]);
 }
@@ -590,8 +591,8 @@ b = {{ weight = 1.0, prefers = "low" }}
         .expect("valid")
         .scenario;
     let mut tr = Trace::default();
-    let x = replay(&hard, 1, 0, 0, &mut tr);
-    let y = replay(&soft, 1, 0, 0, &mut ());
+    let x = replay(&hard, RunCoord::new(1, 0, 0), &mut tr);
+    let y = replay(&soft, RunCoord::new(1, 0, 0), &mut ());
     assert_eq!(x.kind, OutcomeKind::Breakdown);
     assert_eq!((x.end_round, x.cost), (y.end_round, y.cost), "the same run");
     let last = tr.0.last().expect("a round");

@@ -13,6 +13,7 @@ use standoff::date::Date;
 use standoff::engine::Response;
 use standoff::model::Scenario;
 use standoff::outcome::{Outcome, OutcomeKind};
+use standoff::rng::RunCoord;
 use standoff::runner::replay;
 
 const SEED: u64 = 20_251_027;
@@ -178,7 +179,7 @@ fn runs_n(scn: &Scenario, n: u64) -> Vec<Run> {
     (0..n)
         .map(|i| {
             let mut tr = Trace::default();
-            let out = replay(scn, SEED, 0, i, &mut tr);
+            let out = replay(scn, RunCoord::new(SEED, 0, i), &mut tr);
             for (k, r) in tr.0.iter().enumerate() {
                 assert_eq!(r.round as usize, k);
             }
@@ -1172,7 +1173,7 @@ fn a_tit_for_tat_player_never_takes_back_a_concession() {
         ],
     );
     let mut tr = Trace::default();
-    replay(&scn, SEED, 0, 0, &mut tr);
+    replay(&scn, RunCoord::new(SEED, 0, 0), &mut tr);
     let own: Vec<f64> =
         tr.0.iter()
             .filter(|r| r.proposer == A)

@@ -8,7 +8,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use standoff::config;
-use standoff::runner::{self, PointEvent, PointSpec, RunSpec};
+use standoff::runner::{self, PointEvent, PointSpec, Pool, RunSpec};
 use standoff::stats::RunStats;
 
 const BIN: &str = env!("CARGO_BIN_EXE_standoff");
@@ -509,7 +509,8 @@ fn run_points_gives_each_point_what_run_gives_it() {
     let runs = 2 * runner::CHUNK + 5;
     let mut got: Vec<(usize, RunStats, Vec<u8>)> = Vec::new();
     let mut rows: Vec<u8> = Vec::new();
-    runner::run_points(
+    let pool = Pool::new(Some(2)).unwrap();
+    pool.run_points(
         &points,
         runs,
         3,
@@ -521,7 +522,7 @@ fn run_points_gives_each_point_what_run_gives_it() {
             }
             Ok(())
         },
-        &|_| {},
+        |_| {},
     )
     .unwrap();
     assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), [0, 1, 2]);
@@ -533,16 +534,17 @@ fn run_points_gives_each_point_what_run_gives_it() {
             point: points[k].point,
             rows: true,
         };
-        let want = runner::run(
-            points[k].scenario,
-            spec,
-            |r| -> Result<(), ()> {
-                want_rows.extend_from_slice(r);
-                Ok(())
-            },
-            &|_| {},
-        )
-        .unwrap();
+        let want = pool
+            .run(
+                points[k].scenario,
+                spec,
+                |r| -> Result<(), ()> {
+                    want_rows.extend_from_slice(r);
+                    Ok(())
+                },
+                |_| {},
+            )
+            .unwrap();
         assert_eq!(stats, want, "point {k}");
         assert!(rows == want_rows, "rows of point {k}");
     }

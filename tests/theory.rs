@@ -16,7 +16,8 @@ use standoff::config;
 use standoff::engine::{Observer, RoundRecord};
 use standoff::model::Scenario;
 use standoff::outcome::{Outcome, OutcomeKind};
-use standoff::runner::{self, RunSpec};
+use standoff::rng::RunCoord;
+use standoff::runner::{self, Pool, RunSpec};
 use standoff::theory::{self, Row, Settings, Source};
 
 fn theory_dir() -> PathBuf {
@@ -42,7 +43,8 @@ fn assert_all_pass(rows: &[Row]) {
 }
 
 fn case(name: &str) -> Vec<Row> {
-    let rows = theory::case(name, &src(), &Settings::default()).unwrap();
+    let pool = Pool::new(None).unwrap();
+    let rows = theory::case(name, &src(), &Settings::new(&pool)).unwrap();
     assert_all_pass(&rows);
     rows
 }
@@ -130,7 +132,7 @@ fn f(v: f64) -> toml::Value {
 
 /// Player a's share in run 0, and the outcome.
 fn share_a(scn: &Scenario) -> (f64, Outcome) {
-    let out = runner::replay(scn, 1, 0, 0, &mut ());
+    let out = runner::replay(scn, RunCoord::new(1, 0, 0), &mut ());
     assert_eq!(out.kind, OutcomeKind::Deal, "{out:?}");
     (out.terms[0], out)
 }
@@ -217,7 +219,7 @@ fn payoffs_of_a_late_deal_are_discounted() {
             }),
         ],
     );
-    let out = runner::replay(&scn, 1, 0, 0, &mut ());
+    let out = runner::replay(&scn, RunCoord::new(1, 0, 0), &mut ());
     assert_eq!((out.kind, out.end_round), (OutcomeKind::Deal, 3));
     assert!(out.terms[0].abs() < 1e-12, "{:?}", out.terms);
     assert!(
@@ -258,25 +260,27 @@ fn unused_fearon_parameters_move_offer_and_war_rate_as_fearon_says() {
         ],
     );
     let runs = 20_000;
-    let stats = runner::run(
-        &scn,
-        RunSpec {
-            runs,
-            master_seed: 11,
-            point: 0,
-            rows: false,
-        },
-        |_| Ok::<(), std::convert::Infallible>(()),
-        &|_| {},
-    )
-    .unwrap();
+    let stats = Pool::new(None)
+        .unwrap()
+        .run(
+            &scn,
+            RunSpec {
+                runs,
+                master_seed: 11,
+                point: 0,
+                rows: false,
+            },
+            |_| Ok::<(), std::convert::Infallible>(()),
+            |_| {},
+        )
+        .unwrap();
     let war = 1.0 - stats.metrics[0].moments.mean();
     let se = (war * (1.0 - war) / runs as f64).sqrt();
     let want = (cbar - ca) / (2.0 * cbar);
     assert!((war - want).abs() < 4.0 * se + 1e-3, "{war} vs {want}");
     let (x, _) = {
         let mut first = FirstOffer(None);
-        let out = runner::replay(&scn, 11, 0, 0, &mut first);
+        let out = runner::replay(&scn, RunCoord::new(11, 0, 0), &mut first);
         (first.0.unwrap(), out)
     };
     assert!((x - (p + (cbar - ca) / 2.0)).abs() <= 1.0 / 2000.0, "{x}");
@@ -331,7 +335,7 @@ fn bayesian_offer_is_its_own_optimisation_under_another_prior() {
             ],
         );
         let mut first = FirstOffer(None);
-        runner::replay(&scn, 1, 0, 0, &mut first);
+        runner::replay(&scn, RunCoord::new(1, 0, 0), &mut first);
         let x = first.0.unwrap();
         assert!((x - want).abs() < 1e-9, "{ra} {types:?}: {x}");
     }
@@ -350,7 +354,7 @@ fn bayesian_learns_from_rejections_and_concedes_to_the_type() {
     let mut accepted = 0;
     for run in 0..50 {
         let mut offers = Offers(Vec::new());
-        let out = runner::replay(&scn, 3, 0, run, &mut offers);
+        let out = runner::replay(&scn, RunCoord::new(3, 0, run), &mut offers);
         let to_b: Vec<f64> = offers
             .0
             .iter()
@@ -384,7 +388,7 @@ fn random_recognition_equilibrium_gives_each_side_its_recognition_probability() 
     let mut seen = [false; 2];
     for run in 0..40 {
         let mut offers = Offers(Vec::new());
-        let out = runner::replay(&scn, 5, 0, run, &mut offers);
+        let out = runner::replay(&scn, RunCoord::new(5, 0, run), &mut offers);
         assert_eq!((out.kind, out.end_round), (OutcomeKind::Deal, 0));
         let (proposer, u, _) = &offers.0[0];
         let want = if *proposer == 0 {
@@ -421,18 +425,20 @@ fn new_strategies_run_in_the_2025_scenario() {
             .unwrap();
         }
         let scn = config::from_value("test", doc).unwrap().1;
-        let stats = runner::run(
-            &scn,
-            RunSpec {
-                runs: 400,
-                master_seed: 2,
-                point: 0,
-                rows: false,
-            },
-            |_| Ok::<(), std::convert::Infallible>(()),
-            &|_| {},
-        )
-        .unwrap();
+        let stats = Pool::new(None)
+            .unwrap()
+            .run(
+                &scn,
+                RunSpec {
+                    runs: 400,
+                    master_seed: 2,
+                    point: 0,
+                    rows: false,
+                },
+                |_| Ok::<(), std::convert::Infallible>(()),
+                |_| {},
+            )
+            .unwrap();
         let deal = stats.metrics[0].moments.mean();
         assert_eq!(stats.runs(), 400);
         assert!(deal > 0.0, "{korea} vs {us}: no deal in 400 runs");

@@ -2,7 +2,7 @@
 //!
 //! Every point's scenario is validated before anything runs or is written.
 //! Points are simulated in groups, in parallel over (point, chunk) jobs
-//! (`runner::run_points`); each finished point is written at once, atomically,
+//! (`runner::Pool::run_points`); each finished point is written at once, atomically,
 //! as `points/<i>.csv`. The final `sweep_summary.csv` is assembled from those
 //! files, so an interrupted sweep completed with `--resume` ends with the same
 //! bytes as an uninterrupted one. See `sweep::store` for the folder layout.
@@ -15,9 +15,9 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use super::{default_out, now_secs, pool, progress_bar, BadInput};
-use crate::outcome::metric_names;
-use crate::output::{self, AtomicFile, Manifest, OutputDir, RunInfo};
-use crate::runner::{self, PointEvent, PointSpec};
+use crate::outcome::Metrics;
+use crate::output::{self, AtomicFile, Manifest, OutputDir, RunInfo, RunsCsv};
+use crate::runner::{self, PointEvent, PointSpec, Pool};
 use crate::sweep::store::{self, State};
 use crate::sweep::{self, BaseSource, Point, Sweep, SweepError};
 
@@ -183,7 +183,7 @@ fn execute(
     sw: &Sweep,
     state: &State,
     points: &[Point],
-    pool: rayon::ThreadPool,
+    pool: Pool,
     quiet: bool,
     fresh: bool,
 ) -> Result<()> {
@@ -211,43 +211,41 @@ fn execute(
                 point: p.rng_point,
             })
             .collect();
+        let metrics: Vec<Metrics> = scenarios.iter().map(Metrics::new).collect();
         let mut runs_file: Option<AtomicFile> = None;
-        let result = pool.install(|| {
-            runner::run_points(
-                &specs,
-                state.replicates,
-                state.master_seed,
-                state.runs_csv,
-                |k, ev| -> Result<()> {
-                    let p = group[k];
-                    let scn = &scenarios[k];
-                    match ev {
-                        PointEvent::Rows(rows) => {
-                            if runs_file.is_none() {
-                                let d = OutputDir::create(root.join(store::point_dir(p.index)))?;
-                                let mut f = d.stream("runs.csv")?;
-                                f.write_all(&store::encode_csv([output::RunsCsv::header(scn)])?)?;
-                                runs_file = Some(f);
-                            }
-                            if let Some(f) = runs_file.as_mut() {
-                                f.write_all(rows)?;
-                            }
+        let result = pool.run_points(
+            &specs,
+            state.replicates,
+            state.master_seed,
+            state.runs_csv,
+            |k, ev| -> Result<()> {
+                let p = group[k];
+                match ev {
+                    PointEvent::Rows(rows) => {
+                        if runs_file.is_none() {
+                            let d = OutputDir::create(root.join(store::point_dir(p.index)))?;
+                            let mut f = d.stream("runs.csv")?;
+                            f.write_all(&store::encode_csv([RunsCsv::header(&metrics[k])])?)?;
+                            runs_file = Some(f);
                         }
-                        PointEvent::Done(stats) => {
-                            if let Some(f) = runs_file.take() {
-                                f.commit()?;
-                            }
-                            let rows = store::summary_rows_of(p, &metric_names(scn), &stats);
-                            let mut bytes = header.clone();
-                            bytes.extend(store::encode_csv(rows)?);
-                            write_bytes(dir, &store::point_file(p.index), &bytes)?;
+                        if let Some(f) = runs_file.as_mut() {
+                            f.write_all(rows)?;
                         }
                     }
-                    Ok(())
-                },
-                &|n| pb.inc(n),
-            )
-        });
+                    PointEvent::Done(stats) => {
+                        if let Some(f) = runs_file.take() {
+                            f.commit()?;
+                        }
+                        let rows = store::summary_rows_of(p, &metrics[k], &stats);
+                        let mut bytes = header.clone();
+                        bytes.extend(store::encode_csv(rows)?);
+                        write_bytes(dir, &store::point_file(p.index), &bytes)?;
+                    }
+                }
+                Ok(())
+            },
+            |n| pb.inc(n),
+        );
         if let Err(e) = result {
             pb.abandon();
             return Err(e).context("writing the sweep's point files");
@@ -289,7 +287,7 @@ fn execute(
         RunInfo {
             master_seed: state.master_seed,
             runs: state.replicates,
-            threads: pool.current_num_threads(),
+            threads: pool.threads(),
             chunk_size: runner::CHUNK,
             files,
             started_secs: started,

@@ -40,23 +40,21 @@ pub fn cmd_validate(a: ValidateArgs) -> Result<()> {
         None if default.is_dir() => Source::Dir(default),
         None => Source::Builtin,
     };
+    let pool = pool(a.threads)?;
     let set = Settings {
         runs: a.runs,
         seed: a.seed,
+        pool: &pool,
     };
     let cases: Vec<String> = if a.case.is_empty() {
         theory::CASES.iter().map(|c| c.to_string()).collect()
     } else {
         a.case.clone()
     };
-    let pool = pool(a.threads)?;
-    let rows = pool.install(|| -> Result<Vec<theory::Row>> {
-        let mut rows = Vec::new();
-        for c in &cases {
-            rows.extend(theory::case(c, &src, &set)?);
-        }
-        Ok(rows)
-    })?;
+    let mut rows = Vec::new();
+    for c in &cases {
+        rows.extend(theory::case(c, &src, &set)?);
+    }
     let mut o = std::io::stdout().lock();
     let from = match &src {
         Source::Dir(d) => d.display().to_string(),

@@ -12,6 +12,11 @@ use crate::model::Dist;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+mod coord;
+pub mod hash;
+
+pub use coord::RunCoord;
+
 /// The generator of one run.
 pub type RunRng = ChaCha8Rng;
 
@@ -23,17 +28,18 @@ fn splitmix64(state: &mut u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// The generator of replicate `replicate` at sweep point `point` under `master`.
-/// The 256-bit key is expanded from (master, point) by SplitMix64; the
-/// replicate selects the ChaCha stream. A plain `run` uses point 0.
-pub fn run_rng(master: u64, point: u64, replicate: u64) -> RunRng {
-    let mut state = master ^ point.wrapping_mul(0xD1B5_4A32_D192_ED03);
+/// The generator of the run at `c`: replicate `c.replicate` at sweep point
+/// `c.point` under master seed `c.master_seed`. The 256-bit key is expanded
+/// from (master seed, point) by SplitMix64; the replicate selects the ChaCha
+/// stream. A plain `run` uses point 0.
+pub fn run_rng(c: RunCoord) -> RunRng {
+    let mut state = c.master_seed ^ c.point.wrapping_mul(0xD1B5_4A32_D192_ED03);
     let mut seed = [0u8; 32];
     for chunk in seed.chunks_exact_mut(8) {
         chunk.copy_from_slice(&splitmix64(&mut state).to_le_bytes());
     }
     let mut rng = ChaCha8Rng::from_seed(seed);
-    rng.set_stream(replicate);
+    rng.set_stream(c.replicate);
     rng
 }
 
@@ -56,16 +62,16 @@ mod tests {
 
     #[test]
     fn streams_differ_by_point_and_replicate() {
-        let a = run_rng(7, 0, 0).next_u64();
-        assert_ne!(a, run_rng(7, 0, 1).next_u64());
-        assert_ne!(a, run_rng(7, 1, 0).next_u64());
-        assert_ne!(a, run_rng(8, 0, 0).next_u64());
-        assert_eq!(a, run_rng(7, 0, 0).next_u64());
+        let a = run_rng(RunCoord::new(7, 0, 0)).next_u64();
+        assert_ne!(a, run_rng(RunCoord::new(7, 0, 1)).next_u64());
+        assert_ne!(a, run_rng(RunCoord::new(7, 1, 0)).next_u64());
+        assert_ne!(a, run_rng(RunCoord::new(8, 0, 0)).next_u64());
+        assert_eq!(a, run_rng(RunCoord::new(7, 0, 0)).next_u64());
     }
 
     #[test]
     fn draws_stay_in_their_support() {
-        let mut r = run_rng(1, 0, 0);
+        let mut r = run_rng(RunCoord::new(1, 0, 0));
         for _ in 0..10_000 {
             let u = uniform(&mut r);
             assert!((0.0..1.0).contains(&u));

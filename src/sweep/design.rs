@@ -1,13 +1,13 @@
 //! Designs: from the parameters' values to the list of points.
 //!
 //! `grid` and `zip` combine finite lists; `random` and `lhs` draw from
-//! distributions with one generator, `rng::run_rng(master, DESIGN_POINT, 0)`,
+//! distributions with one generator, `rng::run_rng(RunCoord::new(master, DESIGN_POINT, 0))`,
 //! in a fixed order (so a design is a function of the sweep and the master
 //! seed). Every draw is a quantile of the parameter's distribution at a
 //! uniform number `u` in [0, 1): `random` takes `u` uniform, `lhs` takes
 //! `u = (stratum + jitter) / n` with each parameter's strata permuted.
 
-use crate::rng::{run_rng, uniform, RunRng};
+use crate::rng::{run_rng, uniform, RunCoord, RunRng};
 
 /// The `point` coordinate of the generator of `random` and `lhs` draws
 /// (above 2^53, so no point's coordinate equals it).
@@ -115,7 +115,7 @@ pub fn zip(lists: &[Vec<toml::Value>]) -> Vec<Vec<toml::Value>> {
 
 /// The generator of design draws under `master`.
 pub fn design_rng(master: u64) -> RunRng {
-    run_rng(master, DESIGN_POINT, 0)
+    run_rng(RunCoord::new(master, DESIGN_POINT, 0))
 }
 
 /// `n` independent points: point by point, parameter by parameter, one

@@ -6,14 +6,15 @@
 //!
 //! The file format is documented on [`raw::RawSweep`] and [`raw::RawParam`].
 //!
-//! Seeding: replicate `r` of a point runs with `rng::run_rng(master, p, r)`,
-//! where `p` (the point's *rng point*) is derived from the point's parameter
-//! values, never from its index: with `seeding = "per_point"` it is FNV-1a 64
-//! of the canonical `path=value` lines (sorted by path), cut to 53 bits so it
-//! is exact in a double; with `seeding = "common"` it is 0 for every point
-//! (the coordinate of a plain `run`). So a point's results do not change when
-//! points are added or removed. `random` and `lhs` designs draw from
-//! `rng::run_rng(master, design::DESIGN_POINT, 0)`.
+//! Seeding: replicate `r` of a point runs at `RunCoord { master_seed, point:
+//! p, replicate: r }` (`rng::run_rng`), where `p` (the point's *rng point*)
+//! is derived from the point's parameter values, never from its index: with
+//! `seeding = "per_point"` it is FNV-1a 64 (`rng::hash::fnv1a64`) of the
+//! canonical `path=value` lines (sorted by path), cut to 53 bits so it is
+//! exact in a double; with `seeding = "common"` it is 0 for every point (the
+//! coordinate of a plain `run`). So a point's results do not change when
+//! points are added or removed. `random` and `lhs` designs draw from the
+//! generator at `(master, design::DESIGN_POINT, 0)`.
 //!
 //! Besides config, this module reads files: the sweep file, its base
 //! scenario (through [`config::load_file`]) and, in [`store`], the state of a
@@ -30,7 +31,8 @@ use std::path::{Path, PathBuf};
 
 use crate::config::{self, ConfigError};
 use crate::model::Scenario;
-use crate::output::{fnv1a64, format_f64};
+use crate::output::format_f64;
+use crate::rng::hash::fnv1a64;
 
 pub use design::Distribution;
 pub use parse::parse;

@@ -23,7 +23,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::{cell, Point, Sweep, SweepError};
-use crate::output::{fnv1a64, summary_rows, SUMMARY_HEADER};
+use crate::outcome::Metrics;
+use crate::output::{summary_rows, SUMMARY_HEADER};
+use crate::rng::hash::fnv1a64;
 use crate::stats::RunStats;
 
 /// The copy of the sweep file.
@@ -230,13 +232,13 @@ pub fn summary_header(sweep: &Sweep) -> Vec<String> {
     h
 }
 
-/// A point's rows of sweep_summary.csv: one per metric (`names` are the
-/// metric names of the point's scenario), with the point's index and values.
-pub fn summary_rows_of(point: &Point, names: &[String], stats: &RunStats) -> Vec<Vec<String>> {
+/// A point's rows of sweep_summary.csv: one per metric (`metrics` are the
+/// metrics of the point's scenario), with the point's index and values.
+pub fn summary_rows_of(point: &Point, metrics: &Metrics, stats: &RunStats) -> Vec<Vec<String>> {
     let lead: Vec<String> = std::iter::once(point.index.to_string())
         .chain(point.values.iter().map(cell))
         .collect();
-    summary_rows(names, stats)
+    summary_rows(metrics, stats)
         .iter()
         .map(|r| {
             let mut row = lead.clone();

@@ -1,0 +1,161 @@
+//! manifest.json: what produced the files of an output directory, and the
+//! config hash it records. `canonical_json` lives here because only the
+//! manifest's `config_hash` uses it (the hash itself, FNV-1a 64, is
+//! `rng::hash::fnv1a64`, next to the seeding that depends on it).
+
+use super::{OutputDir, OutputError};
+use crate::date::rfc3339_utc;
+use crate::rng::hash::fnv1a64;
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+
+/// The name of the manifest file.
+pub const MANIFEST: &str = "manifest.json";
+
+/// What produced the files of an output directory (manifest.json).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Always `standoff`.
+    pub tool: String,
+    /// The crate version that wrote the files.
+    pub version: String,
+    /// The subcommand (`run`, `sweep`, ...).
+    pub command: String,
+    /// The scenario's name.
+    pub scenario: String,
+    /// The config file as given (or a label for the built-in scenario).
+    pub config_file: String,
+    /// The resolved config (defaults filled in).
+    pub config: serde_json::Value,
+    /// FNV-1a 64-bit hash (16 hex digits) of the canonical JSON of `config`
+    /// (object keys sorted, no whitespace); see [`config_hash`].
+    pub config_hash: String,
+    /// The master seed.
+    pub master_seed: u64,
+    /// Number of runs (replicates per point for a sweep).
+    pub runs: u64,
+    /// Worker threads used (results do not depend on it).
+    pub threads: usize,
+    /// Runs per chunk (the unit of parallel work and of statistics merging).
+    pub chunk_size: u64,
+    /// The files of the output, this manifest included.
+    pub files: Vec<String>,
+    /// Start time, RFC 3339 UTC.
+    pub started: String,
+    /// End time, RFC 3339 UTC.
+    pub finished: String,
+    /// Wall-clock time in seconds.
+    pub wall_seconds: f64,
+    /// True when every file listed is complete.
+    pub complete: bool,
+}
+
+/// The run-specific part of a [`Manifest`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunInfo {
+    /// The master seed.
+    pub master_seed: u64,
+    /// Number of runs.
+    pub runs: u64,
+    /// Worker threads used.
+    pub threads: usize,
+    /// Runs per chunk.
+    pub chunk_size: u64,
+    /// The files written, the manifest included.
+    pub files: Vec<String>,
+    /// Start, seconds since the UNIX epoch.
+    pub started_secs: u64,
+    /// End, seconds since the UNIX epoch.
+    pub finished_secs: u64,
+    /// Wall-clock seconds.
+    pub wall_seconds: f64,
+}
+
+impl Manifest {
+    /// A complete manifest (`complete: true`): fills in the tool, version and config hash.
+    pub fn new(
+        command: &str,
+        scenario: &str,
+        config_file: &str,
+        config: serde_json::Value,
+        info: RunInfo,
+    ) -> Manifest {
+        Manifest {
+            tool: "standoff".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            command: command.into(),
+            scenario: scenario.into(),
+            config_file: config_file.into(),
+            config_hash: config_hash(&config),
+            config,
+            master_seed: info.master_seed,
+            runs: info.runs,
+            threads: info.threads,
+            chunk_size: info.chunk_size,
+            files: info.files,
+            started: rfc3339_utc(info.started_secs),
+            finished: rfc3339_utc(info.finished_secs),
+            wall_seconds: info.wall_seconds,
+            complete: true,
+        }
+    }
+}
+
+/// Canonical JSON: object keys sorted (by bytes), no whitespace, scalars as
+/// serde_json writes them. Independent of serde_json's map ordering feature.
+pub fn canonical_json(v: &serde_json::Value) -> String {
+    fn go(v: &serde_json::Value, out: &mut String) {
+        use serde_json::Value;
+        match v {
+            Value::Object(m) => {
+                let mut keys: Vec<&String> = m.keys().collect();
+                keys.sort();
+                out.push('{');
+                for (i, k) in keys.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&Value::from(k.as_str()).to_string());
+                    out.push(':');
+                    go(&m[k], out);
+                }
+                out.push('}');
+            }
+            Value::Array(a) => {
+                out.push('[');
+                for (i, x) in a.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    go(x, out);
+                }
+                out.push(']');
+            }
+            other => out.push_str(&other.to_string()),
+        }
+    }
+    let mut s = String::new();
+    go(v, &mut s);
+    s
+}
+
+/// The config hash of the manifest: FNV-1a 64 of [`canonical_json`], as 16 lowercase hex digits.
+pub fn config_hash(config: &serde_json::Value) -> String {
+    format!("{:016x}", fnv1a64(canonical_json(config).as_bytes()))
+}
+
+impl OutputDir {
+    /// Writes manifest.json (pretty-printed, trailing newline). Call it last.
+    pub fn write_manifest(&self, m: &Manifest) -> Result<(), OutputError> {
+        let path = self.path().join(MANIFEST);
+        let mut s = serde_json::to_string_pretty(m).map_err(|source| OutputError::Json {
+            path: path.clone(),
+            source,
+        })?;
+        s.push('\n');
+        let mut f = self.stream(MANIFEST)?;
+        f.write_all(s.as_bytes())
+            .map_err(|source| OutputError::Io { path, source })?;
+        f.commit()
+    }
+}

@@ -1,0 +1,116 @@
+//! The output files: the only module that writes files.
+//!
+//! Every file goes to `<name>.partial` in the output directory and is renamed
+//! into place only once fully written ([`AtomicFile::commit`]); the manifest
+//! is written last, with `complete: true`. So a file under its final name is
+//! always complete, and a directory whose `manifest.json` says `complete` holds
+//! a finished run. An interrupted run leaves `.partial` files behind (they are
+//! not removed: an `AtomicFile` dropped without `commit` keeps its `.partial`,
+//! exactly as a killed process would).
+//!
+//! Numbers are written with [`format_f64`]: NaN (a metric that does not
+//! apply) is an empty cell, anything else Rust's shortest round-trip `{}`
+//! formatting, which is deterministic.
+//!
+//! - `atomic`: [`AtomicFile`] and [`OutputDir`] (`.partial` then rename);
+//! - `tables`: the CSV tables of a run — [`RunsCsv`], summary, histograms,
+//!   survival — as rows of cells (the numbers come from `stats`);
+//! - `trace`: [`TraceCsv`], the round-by-round trace of `replay`;
+//! - `manifest`: [`Manifest`] and its config hash ([`canonical_json`]).
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+mod atomic;
+mod manifest;
+mod tables;
+mod trace;
+
+pub use atomic::{AtomicFile, OutputDir};
+pub use manifest::{canonical_json, config_hash, Manifest, RunInfo, MANIFEST};
+pub use tables::{
+    histogram_rows, summary_rows, survival_rows, RunsCsv, SummaryRow, DEFAULT_BINS,
+    HISTOGRAM_HEADER, SUMMARY_HEADER, SURVIVAL_HEADER,
+};
+pub use trace::TraceCsv;
+
+/// Errors of the output boundary; every message names the path (or stream).
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// The output path exists and is not a directory.
+    #[error("output path {} exists and is not a directory", path.display())]
+    NotADirectory {
+        /// The path.
+        path: PathBuf,
+    },
+    /// The output directory cannot be created.
+    #[error("cannot create output directory {}", path.display())]
+    CreateDir {
+        /// The directory.
+        path: PathBuf,
+        /// The cause.
+        source: io::Error,
+    },
+    /// A file cannot be created, written, flushed or removed.
+    #[error("cannot write {}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: io::Error,
+    },
+    /// A finished `.partial` file cannot be renamed into place.
+    #[error("cannot rename {} to {}", from.display(), to.display())]
+    Rename {
+        /// The `.partial` file.
+        from: PathBuf,
+        /// Its final name.
+        to: PathBuf,
+        /// The cause.
+        source: io::Error,
+    },
+    /// CSV formatting failed.
+    #[error("cannot write CSV {}", path.display())]
+    Csv {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: csv::Error,
+    },
+    /// JSON serialisation failed.
+    #[error("cannot write JSON {}", path.display())]
+    Json {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: serde_json::Error,
+    },
+    /// A trace cannot be written to its stream (e.g. standard output).
+    #[error("cannot write the trace")]
+    Trace {
+        /// The cause (a closed pipe stays recognisable as an `io::Error`).
+        source: io::Error,
+    },
+}
+
+/// Formats a number for a CSV cell: NaN → empty; otherwise Rust's shortest
+/// round-trip `{}` formatting (no exponent; `-0` for negative zero; `inf`).
+pub fn format_f64(v: f64) -> String {
+    if v.is_nan() {
+        String::new()
+    } else {
+        v.to_string()
+    }
+}
+
+/// Appends `format_f64(v)` to a byte buffer without allocating.
+#[inline]
+fn push_f64(buf: &mut Vec<u8>, v: f64) {
+    if !v.is_nan() {
+        // Writing to a Vec cannot fail.
+        let _ = write!(buf, "{v}");
+    }
+}
+
+#[cfg(test)]
+mod tests;

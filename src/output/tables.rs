@@ -1,0 +1,291 @@
+//! The CSV tables of a run: runs.csv rows, summary.csv, histograms.csv and
+//! survival.csv. Only formatting lives here: the numbers (moments,
+//! quantiles, intervals, histogram bins, survival) come from `stats`, and
+//! which metric is which from `outcome::Metrics`.
+
+use super::{format_f64, push_f64, OutputDir, OutputError};
+use crate::model::Scenario;
+use crate::outcome::{Metrics, Outcome};
+use crate::rng::RunCoord;
+use crate::stats::{histogram, mean_interval, MetricStats, RunStats, Z95};
+use std::io::Write;
+
+// ---------------------------------------------------------------------------
+// runs.csv
+// ---------------------------------------------------------------------------
+
+/// runs.csv: one row per run.
+///
+/// Columns: `run` (run index: the replicate index, repeated for
+/// compatibility), `master_seed`, `point` (sweep point, 0 for a plain run),
+/// `replicate` (replicate index within the point: with `point` and
+/// `master_seed`, the run's [`RunCoord`]), `outcome` (`deal` | `breakdown` |
+/// `no_deal`), `end_round`, `end_date` (the calendar date of `end_round`),
+/// then every other metric of `outcome::Metrics` in metric order: each
+/// issue's agreed value (empty without a deal), `utility_<player>`,
+/// `cost_<player>` (USD bn), `support_<player>`, `reservation_<player>`,
+/// `lever_<name>` (uses), `event_<name>` (firings), `ratifications`. The
+/// metrics `deal`, `breakdown`, `no_deal` (as `outcome`) and `end_round` are
+/// carried by the fixed columns ([`RunsCsv::in_fixed_columns`]).
+#[derive(Debug, Clone, Copy)]
+pub struct RunsCsv;
+
+impl RunsCsv {
+    /// The fixed leading columns.
+    pub const FIXED: [&'static str; 7] = [
+        "run",
+        "master_seed",
+        "point",
+        "replicate",
+        "outcome",
+        "end_round",
+        "end_date",
+    ];
+
+    /// True if metric `i` is carried by a fixed column (`outcome` carries the
+    /// three outcome flags; `end_round` is a fixed column) and so has no
+    /// column of its own.
+    pub fn in_fixed_columns(metrics: &Metrics, i: usize) -> bool {
+        metrics.is_proportion(i) || i == metrics.end_round
+    }
+
+    /// The header of runs.csv for a scenario's metrics.
+    pub fn header(metrics: &Metrics) -> Vec<String> {
+        let mut h: Vec<String> = Self::FIXED.iter().map(|s| s.to_string()).collect();
+        h.extend(
+            metrics
+                .names()
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| !Self::in_fixed_columns(metrics, i))
+                .map(|(_, n)| n.clone()),
+        );
+        h
+    }
+
+    /// Appends the row of the run at `coord` (terminated by `\n`, like the
+    /// csv crate's default) to `buf`; `values` are its metric values
+    /// (`Metrics::values`). All cells are numbers, dates or outcome labels,
+    /// so no quoting is ever needed.
+    pub fn append_row(
+        buf: &mut Vec<u8>,
+        scn: &Scenario,
+        metrics: &Metrics,
+        coord: RunCoord,
+        outcome: &Outcome,
+        values: &[f64],
+    ) {
+        let RunCoord {
+            master_seed,
+            point,
+            replicate,
+        } = coord;
+        let _ = write!(
+            buf,
+            "{replicate},{master_seed},{point},{replicate},{},{},{}",
+            outcome.kind.label(),
+            outcome.end_round,
+            scn.clock.date_of(outcome.end_round)
+        );
+        for (i, &v) in values.iter().enumerate() {
+            if !Self::in_fixed_columns(metrics, i) {
+                buf.push(b',');
+                push_f64(buf, v);
+            }
+        }
+        buf.push(b'\n');
+    }
+}
+
+// ---------------------------------------------------------------------------
+// summary.csv
+// ---------------------------------------------------------------------------
+
+/// The header of summary.csv.
+pub const SUMMARY_HEADER: [&str; 13] = [
+    "metric", "count", "mean", "sd", "min", "p5", "p25", "p50", "p75", "p95", "max", "ci95_lo",
+    "ci95_hi",
+];
+
+/// One row of summary.csv (also used, after leading parameter columns, by
+/// sweep summaries). Empty metrics (count 0) have NaN (empty) statistics.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SummaryRow {
+    /// Metric name.
+    pub metric: String,
+    /// Number of runs to which the metric applies (non-NaN values).
+    pub count: u64,
+    /// Mean (for `deal`, `breakdown`, `no_deal`: the proportion of runs).
+    pub mean: f64,
+    /// Sample standard deviation (divisor n − 1; NaN if count < 2).
+    pub sd: f64,
+    /// Exact minimum.
+    pub min: f64,
+    /// 5th percentile (nearest rank, relative accuracy 0.001; see `stats::Sketch`).
+    pub p5: f64,
+    /// 25th percentile.
+    pub p25: f64,
+    /// Median.
+    pub p50: f64,
+    /// 75th percentile.
+    pub p75: f64,
+    /// 95th percentile.
+    pub p95: f64,
+    /// Exact maximum.
+    pub max: f64,
+    /// Lower end of a 95% interval for the mean (`stats::mean_interval`):
+    /// Wilson score interval for the outcome flags `deal`, `breakdown` and
+    /// `no_deal`; otherwise the normal approximation mean − z·sd/√n with
+    /// z = 1.959963984540054 (NaN if count < 2).
+    pub ci95_lo: f64,
+    /// Upper end of the 95% interval for the mean.
+    pub ci95_hi: f64,
+}
+
+impl SummaryRow {
+    /// The statistics of one metric; `proportion` if it is a 0/1 metric
+    /// whose mean is a proportion (`Metrics::is_proportion`).
+    pub fn new(name: &str, s: &MetricStats, proportion: bool) -> SummaryRow {
+        let m = &s.moments;
+        let (ci95_lo, ci95_hi) = mean_interval(m, proportion, Z95);
+        SummaryRow {
+            metric: name.to_string(),
+            count: m.count,
+            mean: m.mean(),
+            sd: m.sd(),
+            min: m.min(),
+            p5: s.quantile(0.05),
+            p25: s.quantile(0.25),
+            p50: s.quantile(0.5),
+            p75: s.quantile(0.75),
+            p95: s.quantile(0.95),
+            max: m.max(),
+            ci95_lo,
+            ci95_hi,
+        }
+    }
+
+    /// The cells, in the order of [`SUMMARY_HEADER`], formatted with [`format_f64`].
+    pub fn cells(&self) -> Vec<String> {
+        let mut c = vec![self.metric.clone(), self.count.to_string()];
+        c.extend(
+            [
+                self.mean,
+                self.sd,
+                self.min,
+                self.p5,
+                self.p25,
+                self.p50,
+                self.p75,
+                self.p95,
+                self.max,
+                self.ci95_lo,
+                self.ci95_hi,
+            ]
+            .map(format_f64),
+        );
+        c
+    }
+}
+
+/// One summary row per metric, in metric order (`stats.metrics[i]` is the
+/// statistics of metric `i` of `metrics`).
+pub fn summary_rows(metrics: &Metrics, stats: &RunStats) -> Vec<SummaryRow> {
+    debug_assert_eq!(metrics.len(), stats.metrics.len());
+    metrics
+        .names()
+        .iter()
+        .zip(&stats.metrics)
+        .enumerate()
+        .map(|(i, (n, s))| SummaryRow::new(n, s, metrics.is_proportion(i)))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// histograms.csv and survival.csv
+// ---------------------------------------------------------------------------
+
+/// The header of histograms.csv.
+pub const HISTOGRAM_HEADER: [&str; 5] = ["metric", "bin_lo", "bin_hi", "count", "fraction"];
+
+/// Bins per metric in histograms.csv (integer metrics: see `stats::histogram`).
+pub const DEFAULT_BINS: usize = 20;
+
+/// The rows of histograms.csv: for each metric in order, its bins
+/// (`stats::histogram`); fraction = count / the metric's non-NaN count.
+/// Metrics without values have no rows.
+pub fn histogram_rows(metrics: &Metrics, stats: &RunStats, bins: usize) -> Vec<Vec<String>> {
+    debug_assert_eq!(metrics.len(), stats.metrics.len());
+    let mut rows = Vec::new();
+    for (name, s) in metrics.names().iter().zip(&stats.metrics) {
+        let n = s.moments.count as f64;
+        for b in histogram(s, bins) {
+            rows.push(vec![
+                name.clone(),
+                format_f64(b.lo),
+                format_f64(b.hi),
+                b.count.to_string(),
+                format_f64(b.count as f64 / n),
+            ]);
+        }
+    }
+    rows
+}
+
+/// The header of survival.csv.
+pub const SURVIVAL_HEADER: [&str; 7] = [
+    "round",
+    "date",
+    "at_risk",
+    "deals",
+    "breakdowns",
+    "p_no_deal_yet",
+    "hazard",
+];
+
+/// The rows of survival.csv, rounds 0..=horizon: `at_risk` = runs still
+/// negotiating at the start of the round, `deals` and `breakdowns` = runs
+/// ending so in the round, `p_no_deal_yet` = 1 − (deals up to and including
+/// the round) / runs, `hazard` = deals / at_risk (empty when none at risk).
+pub fn survival_rows(scn: &Scenario, stats: &RunStats) -> Vec<Vec<String>> {
+    let s = &stats.survival;
+    (0..=s.horizon())
+        .map(|r| {
+            vec![
+                r.to_string(),
+                scn.clock.date_of(r).to_string(),
+                s.at_risk(r).to_string(),
+                s.deals(r).to_string(),
+                s.breakdowns(r).to_string(),
+                format_f64(s.p_no_deal_yet(r)),
+                format_f64(s.hazard(r)),
+            ]
+        })
+        .collect()
+}
+
+impl OutputDir {
+    /// Writes summary.csv ([`SUMMARY_HEADER`], [`summary_rows`]).
+    pub fn write_summary(&self, metrics: &Metrics, stats: &RunStats) -> Result<(), OutputError> {
+        let rows = summary_rows(metrics, stats);
+        self.write_csv(
+            "summary.csv",
+            SUMMARY_HEADER,
+            rows.iter().map(|r| r.cells()),
+        )
+    }
+
+    /// Writes histograms.csv with [`DEFAULT_BINS`] bins per metric ([`histogram_rows`]).
+    pub fn write_histograms(&self, metrics: &Metrics, stats: &RunStats) -> Result<(), OutputError> {
+        self.write_csv(
+            "histograms.csv",
+            HISTOGRAM_HEADER,
+            histogram_rows(metrics, stats, DEFAULT_BINS),
+        )
+    }
+
+    /// Writes survival.csv ([`survival_rows`]).
+    pub fn write_survival(&self, scn: &Scenario, stats: &RunStats) -> Result<(), OutputError> {
+        self.write_csv("survival.csv", SURVIVAL_HEADER, survival_rows(scn, stats))
+    }
+}
