@@ -4,7 +4,7 @@
 use standoff::config;
 use standoff::engine::{Response, Trace};
 use standoff::model::{Dist, Scenario};
-use standoff::rng::{run_rng, sample};
+use standoff::rng::{run_rng, sample, RunCoord};
 
 const RUNS: u64 = 3000;
 
@@ -23,7 +23,7 @@ fn probed(hardening: f64) -> Scenario {
 
 fn trace(scn: &Scenario, run: u64) -> Trace {
     let mut t = Trace::default();
-    standoff::runner::replay(scn, 5, 0, run, &mut t);
+    standoff::runner::replay(scn, RunCoord::new(5, 0, run), &mut t);
     t
 }
 
@@ -127,7 +127,7 @@ fn a_truncated_normal_has_its_analytic_mean_and_no_mass_at_the_bounds() {
         };
         let (want, sd) = truncated_mean(m, s, lo, hi);
         let n = 200_000;
-        let mut r = run_rng(9, 0, 0);
+        let mut r = run_rng(RunCoord::new(9, 0, 0));
         let (mut sum, mut at_bounds, mut near_lo) = (0.0, 0, 0);
         let eps = (hi - lo) * 1e-3;
         for _ in 0..n {
@@ -175,8 +175,8 @@ fn every_distribution_takes_exactly_one_uniform() {
         Dist::Choice(vec![1.0, 2.0, 3.0]),
     ];
     for d in &dists {
-        let mut a = run_rng(3, 0, 1);
-        let mut b = run_rng(3, 0, 1);
+        let mut a = run_rng(RunCoord::new(3, 0, 1));
+        let mut b = run_rng(RunCoord::new(3, 0, 1));
         sample(d, &mut a);
         standoff::rng::uniform(&mut b);
         assert_eq!(

@@ -31,7 +31,7 @@ fn first_outcomes_of_the_builtin_scenario_are_pinned() {
     let scn = standoff::config::builtin().scenario;
     let got: Vec<String> = (0..4)
         .map(|i| {
-            let o = standoff::runner::replay(&scn, 7, 0, i, &mut ());
+            let o = standoff::runner::replay(&scn, standoff::rng::RunCoord::new(7, 0, i), &mut ());
             format!(
                 "{} {} {:.12}",
                 o.kind.label(),
