@@ -2,20 +2,20 @@
 
 use crate::model::{self, Lever, LeverPolicy};
 
-use super::checks::{cost, name, one_of, prob, unit_interval};
-use super::clock::Cal;
-use super::player::{not_built, unused};
-use super::{bad, k, Players, POLICY_KINDS, V};
-use crate::config::raw::{RawLever, RawPolicy};
+use super::checks::{cost, name, prob, unit_interval};
+use super::kinds::POLICIES;
+use super::{k, Cx, V};
+use crate::config::raw::RawLever;
 
-pub(super) fn lever(base: &str, n: &str, l: &RawLever, cal: &Cal, players: &Players) -> V<Lever> {
+pub(super) fn lever(base: &str, n: &str, l: &RawLever, cx: &Cx) -> V<Lever> {
+    let cal = cx.cal;
     name(base, n, "lever")?;
-    let owner = players.index(&k(base, "owner"), &l.owner)?;
+    let owner = cx.players.index(&k(base, "owner"), &l.owner)?;
     let from_round = match &l.from_date {
         Some(d) => cal.round_from(cal.date(&k(base, "from_date"), d)?),
         None => 0,
     };
-    let policy = policy(&k(base, "policy"), &l.policy, cal)?;
+    let policy = POLICIES.build(&k(base, "policy"), &l.policy, cx)?;
     Ok(Lever {
         name: n.to_string(),
         owner,
@@ -41,52 +41,5 @@ pub(super) fn lever(base: &str, n: &str, l: &RawLever, cal: &Cal, players: &Play
             LeverPolicy::Never
         },
         from_round,
-    })
-}
-
-fn policy(base: &str, p: &RawPolicy, cal: &Cal) -> V<LeverPolicy> {
-    let kind = one_of(&k(base, "kind"), &p.kind, "policy", POLICY_KINDS)?;
-    let w = "policy";
-    let rounds = |min: u32| -> V<u32> {
-        match p.rounds {
-            Some(r) if r >= min => Ok(r),
-            Some(r) => bad(
-                k(base, "rounds"),
-                format!("expected a number of rounds >= {min}, found {r}"),
-            ),
-            None => bad(
-                k(base, "rounds"),
-                format!("missing: policy '{kind}' needs rounds (>= {min})"),
-            ),
-        }
-    };
-    Ok(match kind {
-        "stalled" => {
-            unused(base, "date", &p.date, kind, w, "rounds")?;
-            LeverPolicy::Stalled { rounds: rounds(1)? }
-        }
-        "before_deadline" => {
-            unused(base, "date", &p.date, kind, w, "rounds")?;
-            LeverPolicy::BeforeDeadline { rounds: rounds(0)? }
-        }
-        "at_date" => {
-            unused(base, "rounds", &p.rounds, kind, w, "date")?;
-            let Some(d) = &p.date else {
-                return bad(k(base, "date"), "missing: policy 'at_date' needs a date");
-            };
-            LeverPolicy::AtRound {
-                round: cal.round_from(cal.date(&k(base, "date"), d)?),
-            }
-        }
-        "expected_gain" | "never" => {
-            unused(base, "rounds", &p.rounds, kind, w, "no other keys")?;
-            unused(base, "date", &p.date, kind, w, "no other keys")?;
-            if kind == "never" {
-                LeverPolicy::Never
-            } else {
-                LeverPolicy::ExpectedGain
-            }
-        }
-        other => return not_built(&k(base, "kind"), "policy", other),
     })
 }

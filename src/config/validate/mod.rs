@@ -1,26 +1,40 @@
-//! Validation: turns a [`RawScenario`] into a [`model::Scenario`], checking
-//! every range, name and cross-reference, and naming the dotted key of the
-//! first problem found (in file order).
+//! Validation: turns a [`RawScenario`] into a [`model::Scenario`](Scenario),
+//! checking every range, name and cross-reference, and naming the dotted key
+//! of the first problem found (in file order).
 //!
 //! Kind-dependent defaults (a strategy's exponent, the first proposer, a
 //! trigger's base hazard, ...) are filled into the raw config by
 //! [`resolve_defaults`] before validation, so the resolved config recorded in
 //! the manifest shows them.
+//!
+//! One file per table: [`clock`], [`protocol`], [`player`] (with [`dist`] for
+//! its type), [`issue`], [`lever`], [`event`]; [`checks`] holds the checks of
+//! single values. Kinded tables (`strategy`, `policy`, `trigger`) are driven
+//! by the kind tables in [`kinds`], through the mechanism in [`kinded`].
 
 mod checks;
 mod clock;
 mod dist;
 mod event;
 mod issue;
+mod kinded;
+mod kinds;
 mod lever;
 mod player;
 mod protocol;
+#[cfg(test)]
+mod tests;
 
 use crate::model::{Clock, Player, Scenario, Side};
 
-use super::raw::{RawPlayer, RawProtocol, RawScenario, RawStrategy, RawTrigger, ISSUE_KEYS};
+use super::raw::{RawPlayer, RawProtocol, RawScenario, ISSUE_KEYS};
 use checks::name;
-use clock::{clock_base, focal};
+use clock::{clock_base, focal, Cal};
+use kinds::{POLICIES, STRATEGIES, TRIGGERS};
+
+pub use kinds::{
+    BOULWARE_EXPONENT, CONCEDER_EXPONENT, POLICY_KINDS, STRATEGY_KINDS, TRIGGER_KINDS,
+};
 
 /// A validation failure: the dotted key and what is wrong with it.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,42 +55,11 @@ fn bad<T>(key: impl Into<String>, message: impl Into<String>) -> V<T> {
 /// The config format version this build reads.
 pub const VERSION: u32 = 1;
 
-/// Strategy kinds, in the order error messages list them. Adding a kind means
-/// adding it here, filling its defaults in `resolve_strategy` and building it in
-/// `strategy` in `config/validate.rs` (plus any new keys in `RawStrategy`).
-pub const STRATEGY_KINDS: &[&str] = &[
-    "boulware",
-    "linear",
-    "conceder",
-    "time_dependent",
-    "tit_for_tat",
-    "hardliner",
-    "equilibrium",
-    "bayesian",
-];
-/// Default `grid` of `bayesian`.
-pub const BAYESIAN_GRID: u32 = 101;
-/// Largest allowed `grid` of `bayesian`.
-pub const MAX_BAYESIAN_GRID: u32 = 10_000;
-/// Lever policy kinds.
-pub const POLICY_KINDS: &[&str] = &[
-    "stalled",
-    "expected_gain",
-    "at_date",
-    "before_deadline",
-    "never",
-];
-/// Event trigger kinds.
-pub const TRIGGER_KINDS: &[&str] = &["hazard", "date"];
 /// Acceptance rules.
 pub const ACCEPTANCE_RULES: &[&str] = &["next_offer_or_no_deal", "no_deal", "next_offer"];
 /// Proposer rules.
 pub const PROPOSER_RULES: &[&str] = &["alternate", "random"];
 
-/// Default exponent of `boulware`.
-pub const BOULWARE_EXPONENT: f64 = 0.3;
-/// Default exponent of `conceder`.
-pub const CONCEDER_EXPONENT: f64 = 3.0;
 /// Largest allowed `clock.horizon`.
 pub const MAX_HORIZON: u32 = 100_000;
 /// Largest allowed `protocol.resolution`.
@@ -97,16 +80,20 @@ fn list(items: &[&str]) -> String {
 // ---------------------------------------------------------------------------
 // Defaults that depend on other keys.
 
-/// Fills the defaults that depend on a `kind` or on other tables, leaving
-/// anything it does not understand for validation to report.
+/// Fills the defaults that depend on a `kind` (from the kind tables) or on
+/// other tables, leaving anything it does not understand for validation to
+/// report.
 pub(crate) fn resolve_defaults(raw: &mut RawScenario) {
     let first_player = raw.players.names().next().map(str::to_string);
     resolve_protocol(&mut raw.protocol, first_player);
     for (_, p) in raw.players.0.iter_mut() {
-        resolve_strategy(&mut p.strategy);
+        STRATEGIES.fill(&mut p.strategy);
+    }
+    for (_, l) in raw.levers.0.iter_mut() {
+        POLICIES.fill(&mut l.policy);
     }
     for (_, e) in raw.events.0.iter_mut() {
-        resolve_trigger(&mut e.trigger);
+        TRIGGERS.fill(&mut e.trigger);
     }
 }
 
@@ -114,47 +101,6 @@ fn resolve_protocol(p: &mut RawProtocol, first_player: Option<String>) {
     match p.proposer.as_str() {
         "alternate" if p.first.is_none() => p.first = first_player,
         "random" if p.recognition.is_none() => p.recognition = Some(0.5),
-        _ => {}
-    }
-}
-
-fn resolve_strategy(s: &mut RawStrategy) {
-    let time_dependent = |s: &mut RawStrategy, e: Option<f64>| {
-        if s.exponent.is_none() {
-            s.exponent = e;
-        }
-        if s.deadline.is_none() {
-            s.deadline = Some("horizon".into());
-        }
-    };
-    match s.kind.as_str() {
-        "boulware" => time_dependent(s, Some(BOULWARE_EXPONENT)),
-        "linear" => time_dependent(s, Some(1.0)),
-        "conceder" => time_dependent(s, Some(CONCEDER_EXPONENT)),
-        "time_dependent" => time_dependent(s, None),
-        "tit_for_tat" => {
-            s.reciprocity.get_or_insert(1.0);
-            s.step.get_or_insert(0.0);
-        }
-        "hardliner" => {
-            s.deadline.get_or_insert_with(|| "horizon".into());
-        }
-        "bayesian" => {
-            s.grid.get_or_insert(BAYESIAN_GRID);
-        }
-        _ => {}
-    }
-}
-
-fn resolve_trigger(t: &mut RawTrigger) {
-    match t.kind.as_str() {
-        "hazard" => {
-            t.base.get_or_insert(0.0);
-            t.lever_sensitivity.get_or_insert(0.0);
-        }
-        "date" => {
-            t.probability.get_or_insert(1.0);
-        }
         _ => {}
     }
 }
@@ -222,27 +168,26 @@ pub(crate) fn scenario(raw: &RawScenario) -> V<Scenario> {
 
     let protocol = protocol::protocol(&raw.protocol, &players)?;
 
-    let has_focal = clock.focal.is_some();
-    let build = |(n, p): &(String, RawPlayer)| player::player(&k("players", n), n, p, has_focal);
+    let inames: Vec<&str> = raw.issues.names().collect();
+    let cx = Cx {
+        cal: &cal,
+        has_focal: clock.focal.is_some(),
+        players: &players,
+        issues: &inames,
+    };
+
+    let build = |(n, p): &(String, RawPlayer)| player::player(&k("players", n), n, p, &cx);
     let players_arr: [Player; 2] = [build(&raw.players.0[0])?, build(&raw.players.0[1])?];
 
     let issues = issue::issues(&raw.issues, &players)?;
-    let inames: Vec<&str> = raw.issues.names().collect();
 
     let mut levers = Vec::with_capacity(raw.levers.len());
     for (n, l) in raw.levers.iter() {
-        levers.push(lever::lever(&k("levers", n), n, l, &cal, &players)?);
+        levers.push(lever::lever(&k("levers", n), n, l, &cx)?);
     }
     let mut events = Vec::with_capacity(raw.events.len());
     for (n, e) in raw.events.iter() {
-        events.push(event::event(
-            &k("events", n),
-            n,
-            e,
-            &cal,
-            &players,
-            &inames,
-        )?);
+        events.push(event::event(&k("events", n), n, e, &cx)?);
     }
 
     let mut s = Scenario {
@@ -274,6 +219,20 @@ impl Players<'_> {
         }
     }
 }
+
+/// What the builders of players, levers, events and kinded tables may look
+/// at besides their own table.
+struct Cx<'a> {
+    /// The calendar.
+    pub cal: &'a Cal,
+    /// Whether there is a `[clock.focal]` deadline.
+    pub has_focal: bool,
+    /// The player names.
+    pub players: &'a Players<'a>,
+    /// The issue names, in column order.
+    pub issues: &'a [&'a str],
+}
+
 /// Issue names become columns of runs.csv beside fixed metric columns: they must not clash.
 fn column_clashes(s: &Scenario) -> V<()> {
     let names = crate::outcome::metric_names(s);

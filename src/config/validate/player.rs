@@ -1,13 +1,14 @@
 //! `[players.NAME]`: a player, its type, politics, ratification and strategy.
 
-use crate::model::{Acceptance, DeadlineRef, Player, Politics, Ratification, Strategy, TypeDist};
+use crate::model::{Acceptance, Player, Politics, Ratification, TypeDist};
 
 use super::checks::{cost, nonneg, one_of, positive, prob, unit_interval};
 use super::dist::{dist, Bounds};
-use super::{bad, k, ACCEPTANCE_RULES, BAYESIAN_GRID, MAX_BAYESIAN_GRID, STRATEGY_KINDS, V};
-use crate::config::raw::{RawPlayer, RawStrategy};
+use super::kinds::STRATEGIES;
+use super::{bad, k, Cx, ACCEPTANCE_RULES, V};
+use crate::config::raw::RawPlayer;
 
-pub(super) fn player(base: &str, pname: &str, p: &RawPlayer, has_focal: bool) -> V<Player> {
+pub(super) fn player(base: &str, pname: &str, p: &RawPlayer, cx: &Cx) -> V<Player> {
     let bn_per_util = positive(&k(base, "bn_per_util"), p.bn_per_util, "USD bn per util")?;
     let discount = p.discount;
     if !(discount.is_finite() && discount > 0.0 && discount <= 1.0) {
@@ -105,146 +106,8 @@ pub(super) fn player(base: &str, pname: &str, p: &RawPlayer, has_focal: bool) ->
         pressure_horizon,
         types,
         politics,
-        strategy: strategy(&k(base, "strategy"), &p.strategy, has_focal)?,
+        strategy: STRATEGIES.build(&k(base, "strategy"), &p.strategy, cx)?,
         acceptance,
         can_walk_away: p.walk_away,
     })
-}
-
-/// Rejects keys of a kind-tagged table that the kind does not use.
-pub(super) fn unused<T>(
-    key: &str,
-    field: &str,
-    v: &Option<T>,
-    kind: &str,
-    what: &str,
-    uses: &str,
-) -> V<()> {
-    if v.is_some() {
-        bad(
-            k(key, field),
-            format!("not used by {what} '{kind}' (it takes {uses})"),
-        )
-    } else {
-        Ok(())
-    }
-}
-
-fn deadline(key: &str, d: Option<&str>, has_focal: bool) -> V<DeadlineRef> {
-    match one_of(
-        key,
-        d.unwrap_or("horizon"),
-        "deadline",
-        &["focal", "horizon"],
-    )? {
-        "focal" if !has_focal => bad(
-            key,
-            "expected \"horizon\": \"focal\" needs a [clock.focal] table, and there is none",
-        ),
-        "focal" => Ok(DeadlineRef::Focal),
-        _ => Ok(DeadlineRef::Horizon),
-    }
-}
-
-fn strategy(base: &str, s: &RawStrategy, has_focal: bool) -> V<Strategy> {
-    let kind = one_of(&k(base, "kind"), &s.kind, "strategy", STRATEGY_KINDS)?;
-    let ek = k(base, "exponent");
-    let w = "strategy";
-    if kind != "bayesian" {
-        let takes = match kind {
-            "tit_for_tat" => "reciprocity, step",
-            "hardliner" => "deadline",
-            "equilibrium" => "no other keys",
-            _ => "exponent, deadline",
-        };
-        unused(base, "grid", &s.grid, kind, w, takes)?;
-    }
-    match kind {
-        "boulware" | "linear" | "conceder" | "time_dependent" => {
-            let uses = "exponent, deadline";
-            unused(base, "reciprocity", &s.reciprocity, kind, w, uses)?;
-            unused(base, "step", &s.step, kind, w, uses)?;
-            let e = match s.exponent {
-                Some(e) => positive(&ek, e, "an exponent")?,
-                None => {
-                    return bad(
-                        ek,
-                        format!("missing: strategy '{kind}' needs an exponent > 0"),
-                    )
-                }
-            };
-            match kind {
-                "boulware" if e >= 1.0 => {
-                    return bad(ek, format!("expected an exponent in (0, 1) for boulware (use kind = \"time_dependent\" for others), found {e}"))
-                }
-                "linear" if e != 1.0 => {
-                    return bad(ek, format!("expected exponent 1 for linear (use kind = \"time_dependent\" for others), found {e}"))
-                }
-                "conceder" if e <= 1.0 => {
-                    return bad(ek, format!("expected an exponent > 1 for conceder (use kind = \"time_dependent\" for others), found {e}"))
-                }
-                _ => {}
-            }
-            Ok(Strategy::TimeDependent {
-                exponent: e,
-                deadline: deadline(&k(base, "deadline"), s.deadline.as_deref(), has_focal)?,
-            })
-        }
-        "tit_for_tat" => {
-            let uses = "reciprocity, step";
-            unused(base, "exponent", &s.exponent, kind, w, uses)?;
-            unused(base, "deadline", &s.deadline, kind, w, uses)?;
-            Ok(Strategy::TitForTat {
-                reciprocity: nonneg(
-                    &k(base, "reciprocity"),
-                    s.reciprocity.unwrap_or(1.0),
-                    "a reciprocity",
-                )?,
-                step: nonneg(&k(base, "step"), s.step.unwrap_or(0.0), "a step (utility)")?,
-            })
-        }
-        "hardliner" => {
-            let uses = "deadline";
-            unused(base, "exponent", &s.exponent, kind, w, uses)?;
-            unused(base, "reciprocity", &s.reciprocity, kind, w, uses)?;
-            unused(base, "step", &s.step, kind, w, uses)?;
-            Ok(Strategy::Hardliner {
-                deadline: deadline(&k(base, "deadline"), s.deadline.as_deref(), has_focal)?,
-            })
-        }
-        "equilibrium" => {
-            let uses = "no other keys";
-            unused(base, "exponent", &s.exponent, kind, w, uses)?;
-            unused(base, "deadline", &s.deadline, kind, w, uses)?;
-            unused(base, "reciprocity", &s.reciprocity, kind, w, uses)?;
-            unused(base, "step", &s.step, kind, w, uses)?;
-            Ok(Strategy::Equilibrium)
-        }
-        "bayesian" => {
-            let uses = "grid";
-            unused(base, "exponent", &s.exponent, kind, w, uses)?;
-            unused(base, "deadline", &s.deadline, kind, w, uses)?;
-            unused(base, "reciprocity", &s.reciprocity, kind, w, uses)?;
-            unused(base, "step", &s.step, kind, w, uses)?;
-            let grid = s.grid.unwrap_or(BAYESIAN_GRID);
-            if !(2..=MAX_BAYESIAN_GRID).contains(&grid) {
-                return bad(
-                    k(base, "grid"),
-                    format!("expected a number of grid points in [2, {MAX_BAYESIAN_GRID}], found {grid}"),
-                );
-            }
-            Ok(Strategy::Bayesian { grid })
-        }
-        // A kind listed in STRATEGY_KINDS without an arm above.
-        other => not_built(&k(base, "kind"), "strategy", other),
-    }
-}
-
-/// A kind that is listed as valid but has no builder yet: a defect, reported
-/// as an error rather than a panic.
-pub(super) fn not_built<T>(key: &str, what: &str, kind: &str) -> V<T> {
-    bad(
-        key,
-        format!("{what} '{kind}' is not supported by this build"),
-    )
 }
