@@ -1,0 +1,102 @@
+//! `[issues.NAME]`: the issues of the deal and each player's preferences.
+
+use crate::model::{Issue, IssuePref};
+
+use super::checks::{finite, name, nonneg, one_of, positive};
+use super::{bad, k, list, Players, V};
+use crate::config::raw::{Named, RawIssue};
+
+pub(super) fn issues(raw: &Named<RawIssue>, players: &Players) -> V<Vec<Issue>> {
+    if raw.is_empty() {
+        return bad(
+            "issues",
+            "expected at least one issue ([issues.NAME] table), found none",
+        );
+    }
+    let mut out = Vec::with_capacity(raw.len());
+    for (n, is) in raw.iter() {
+        out.push(issue(&k("issues", n), n, is, players)?);
+    }
+    // Normalise each player's weights to sum to 1.
+    for side in 0..2 {
+        let total: f64 = out.iter().map(|i| i.prefs[side].weight).sum();
+        if total <= 0.0 {
+            let first = raw.names().next().unwrap_or_default();
+            let pn = players.0[side];
+            return bad(
+                format!("issues.{first}.{pn}.weight"),
+                format!(
+                    "every weight of player '{pn}' is 0; expected at least one issue with a positive weight"
+                ),
+            );
+        }
+        for i in out.iter_mut() {
+            i.prefs[side].weight /= total;
+        }
+    }
+    Ok(out)
+}
+
+fn issue(base: &str, n: &str, is: &RawIssue, players: &Players) -> V<Issue> {
+    name(base, n, "issue")?;
+    let lo = finite(&k(base, "lo"), is.lo, "a finite number")?;
+    let hi = finite(&k(base, "hi"), is.hi, "a finite number")?;
+    if lo >= hi {
+        return bad(
+            k(base, "hi"),
+            format!(
+                "expected hi > lo (an issue's range cannot be empty), found lo = {lo}, hi = {hi}"
+            ),
+        );
+    }
+    let mut prefs: [Option<IssuePref>; 2] = [None, None];
+    for (pn, p) in is.prefs.iter() {
+        let pk = k(base, pn);
+        let Some(side) = players.0.iter().position(|x| *x == pn) else {
+            return bad(
+                pk,
+                format!(
+                    "unknown key '{pn}'; expected unit, lo, hi or a player name ({})",
+                    list(players.0)
+                ),
+            );
+        };
+        let weight = nonneg(&k(&pk, "weight"), p.weight, "a weight")?;
+        let prefers_high = one_of(
+            &k(&pk, "prefers"),
+            &p.prefers,
+            "direction",
+            &["low", "high"],
+        )? == "high";
+        let exponent = positive(&k(&pk, "exponent"), p.exponent, "an exponent")?;
+        prefs[side] = Some(IssuePref {
+            weight,
+            prefers_high,
+            exponent,
+        });
+    }
+    let mut get = |side: usize| -> V<IssuePref> {
+        match prefs[side].take() {
+            Some(p) => Ok(p),
+            None => {
+                let pn = players.0[side];
+                bad(
+                    k(base, pn),
+                    format!(
+                        "missing: every issue needs each player's preference, e.g. \
+                         {pn} = {{ weight = 0.1, prefers = \"low\" }}"
+                    ),
+                )
+            }
+        }
+    };
+    let p0 = get(0)?;
+    let p1 = get(1)?;
+    Ok(Issue {
+        name: n.to_string(),
+        unit: is.unit.clone(),
+        lo,
+        hi,
+        prefs: [p0, p1],
+    })
+}

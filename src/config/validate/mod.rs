@@ -1,0 +1,251 @@
+//! Validation: turns a [`RawScenario`] into a [`model::Scenario`](Scenario),
+//! checking every range, name and cross-reference, and naming the dotted key
+//! of the first problem found (in file order).
+//!
+//! Kind-dependent defaults (a strategy's exponent, the first proposer, a
+//! trigger's base hazard, ...) are filled into the raw config by
+//! [`resolve_defaults`] before validation, so the resolved config recorded in
+//! the manifest shows them.
+//!
+//! One file per table: [`clock`], [`protocol`], [`player`] (with [`dist`] for
+//! its type), [`issue`], [`lever`], [`event`]; [`checks`] holds the checks of
+//! single values. Kinded tables (`strategy`, `policy`, `trigger`) are driven
+//! by the kind tables in [`kinds`], through the mechanism in [`kinded`].
+
+mod checks;
+mod clock;
+mod dist;
+mod event;
+mod issue;
+mod kinded;
+mod kinds;
+mod lever;
+mod player;
+mod protocol;
+#[cfg(test)]
+mod tests;
+
+use crate::model::{Clock, Player, Scenario, Side};
+
+use super::raw::{RawPlayer, RawProtocol, RawScenario, ISSUE_KEYS};
+use checks::name;
+use clock::{clock_base, focal, Cal};
+use kinds::{POLICIES, STRATEGIES, TRIGGERS};
+
+pub use kinds::{
+    BOULWARE_EXPONENT, CONCEDER_EXPONENT, POLICY_KINDS, STRATEGY_KINDS, TRIGGER_KINDS,
+};
+
+/// A validation failure: the dotted key and what is wrong with it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Bad {
+    pub key: String,
+    pub message: String,
+}
+
+type V<T> = Result<T, Bad>;
+
+fn bad<T>(key: impl Into<String>, message: impl Into<String>) -> V<T> {
+    Err(Bad {
+        key: key.into(),
+        message: message.into(),
+    })
+}
+
+/// The config format version this build reads.
+pub const VERSION: u32 = 1;
+
+/// Acceptance rules.
+pub const ACCEPTANCE_RULES: &[&str] = &["next_offer_or_no_deal", "no_deal", "next_offer"];
+/// Proposer rules.
+pub const PROPOSER_RULES: &[&str] = &["alternate", "random"];
+
+/// Largest allowed `clock.horizon`.
+pub const MAX_HORIZON: u32 = 100_000;
+/// Largest allowed `protocol.resolution`.
+pub const MAX_RESOLUTION: u32 = 10_000;
+
+fn k(base: &str, field: &str) -> String {
+    if base.is_empty() {
+        field.to_string()
+    } else {
+        format!("{base}.{field}")
+    }
+}
+
+fn list(items: &[&str]) -> String {
+    items.join(", ")
+}
+
+// ---------------------------------------------------------------------------
+// Defaults that depend on other keys.
+
+/// Fills the defaults that depend on a `kind` (from the kind tables) or on
+/// other tables, leaving anything it does not understand for validation to
+/// report.
+pub(crate) fn resolve_defaults(raw: &mut RawScenario) {
+    let first_player = raw.players.names().next().map(str::to_string);
+    resolve_protocol(&mut raw.protocol, first_player);
+    for (_, p) in raw.players.0.iter_mut() {
+        STRATEGIES.fill(&mut p.strategy);
+    }
+    for (_, l) in raw.levers.0.iter_mut() {
+        POLICIES.fill(&mut l.policy);
+    }
+    for (_, e) in raw.events.0.iter_mut() {
+        TRIGGERS.fill(&mut e.trigger);
+    }
+}
+
+fn resolve_protocol(p: &mut RawProtocol, first_player: Option<String>) {
+    match p.proposer.as_str() {
+        "alternate" if p.first.is_none() => p.first = first_player,
+        "random" if p.recognition.is_none() => p.recognition = Some(0.5),
+        _ => {}
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The scenario.
+
+/// Validates a raw scenario (whose defaults have been resolved) into the model.
+pub(crate) fn scenario(raw: &RawScenario) -> V<Scenario> {
+    if raw.version != VERSION {
+        return bad(
+            "version",
+            format!(
+                "expected {VERSION} (the config format this build reads), found {}",
+                raw.version
+            ),
+        );
+    }
+    name("name", &raw.name, "scenario")?;
+
+    let cal = clock_base(raw)?;
+
+    // Players: names first, so that every later reference can be checked.
+    if raw.players.len() != 2 {
+        let names: Vec<&str> = raw.players.names().collect();
+        return bad(
+            "players",
+            format!(
+                "expected exactly two players ([players.NAME] tables), found {}{}",
+                names.len(),
+                if names.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", names.join(", "))
+                }
+            ),
+        );
+    }
+    let pnames: Vec<&str> = raw.players.names().collect();
+    for n in &pnames {
+        let key = k("players", n);
+        name(&key, n, "player")?;
+        if ISSUE_KEYS.contains(n) {
+            return bad(
+                key,
+                format!(
+                    "a player cannot be named '{n}': {} are keys of issue tables",
+                    list(&ISSUE_KEYS)
+                ),
+            );
+        }
+    }
+    let players = Players(&pnames);
+
+    let focal = match &raw.clock.focal {
+        Some(f) => Some(focal(f, &cal, &players)?),
+        None => None,
+    };
+    let clock = Clock {
+        start: cal.start,
+        days_per_round: cal.days_per_round,
+        horizon: cal.horizon,
+        focal,
+    };
+
+    let protocol = protocol::protocol(&raw.protocol, &players)?;
+
+    let inames: Vec<&str> = raw.issues.names().collect();
+    let cx = Cx {
+        cal: &cal,
+        has_focal: clock.focal.is_some(),
+        players: &players,
+        issues: &inames,
+    };
+
+    let build = |(n, p): &(String, RawPlayer)| player::player(&k("players", n), n, p, &cx);
+    let players_arr: [Player; 2] = [build(&raw.players.0[0])?, build(&raw.players.0[1])?];
+
+    let issues = issue::issues(&raw.issues, &players)?;
+
+    let mut levers = Vec::with_capacity(raw.levers.len());
+    for (n, l) in raw.levers.iter() {
+        levers.push(lever::lever(&k("levers", n), n, l, &cx)?);
+    }
+    let mut events = Vec::with_capacity(raw.events.len());
+    for (n, e) in raw.events.iter() {
+        events.push(event::event(&k("events", n), n, e, &cx)?);
+    }
+
+    let mut s = Scenario {
+        name: raw.name.clone(),
+        clock,
+        players: players_arr,
+        issues,
+        levers,
+        events,
+        protocol,
+        paths: Default::default(),
+    };
+    column_clashes(&s)?;
+    s.rebuild_paths();
+    Ok(s)
+}
+
+/// Player names, for lookups with good messages.
+struct Players<'a>(&'a [&'a str]);
+
+impl Players<'_> {
+    fn index(&self, key: &str, n: &str) -> V<Side> {
+        match self.0.iter().position(|p| *p == n) {
+            Some(i) => Ok(i),
+            None => bad(
+                key,
+                format!("unknown player '{n}'; expected one of {}", list(self.0)),
+            ),
+        }
+    }
+}
+
+/// What the builders of players, levers, events and kinded tables may look
+/// at besides their own table.
+struct Cx<'a> {
+    /// The calendar.
+    pub cal: &'a Cal,
+    /// Whether there is a `[clock.focal]` deadline.
+    pub has_focal: bool,
+    /// The player names.
+    pub players: &'a Players<'a>,
+    /// The issue names, in column order.
+    pub issues: &'a [&'a str],
+}
+
+/// Issue names become columns of runs.csv beside fixed metric columns: they must not clash.
+fn column_clashes(s: &Scenario) -> V<()> {
+    let names = crate::outcome::metric_names(s);
+    for is in &s.issues {
+        if names.iter().filter(|m| **m == is.name).count() > 1 {
+            return bad(
+                k("issues", &is.name),
+                format!(
+                    "the issue name '{}' clashes with another output column of that name; rename the issue",
+                    is.name
+                ),
+            );
+        }
+    }
+    Ok(())
+}

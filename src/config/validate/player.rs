@@ -1,0 +1,113 @@
+//! `[players.NAME]`: a player, its type, politics, ratification and strategy.
+
+use crate::model::{Acceptance, Player, Politics, Ratification, TypeDist};
+
+use super::checks::{cost, nonneg, one_of, positive, prob, unit_interval};
+use super::dist::{dist, Bounds};
+use super::kinds::STRATEGIES;
+use super::{bad, k, Cx, ACCEPTANCE_RULES, V};
+use crate::config::raw::RawPlayer;
+
+pub(super) fn player(base: &str, pname: &str, p: &RawPlayer, cx: &Cx) -> V<Player> {
+    let bn_per_util = positive(&k(base, "bn_per_util"), p.bn_per_util, "USD bn per util")?;
+    let discount = p.discount;
+    if !(discount.is_finite() && discount > 0.0 && discount <= 1.0) {
+        return bad(
+            k(base, "discount"),
+            format!("expected a discount factor in (0, 1], found {discount}"),
+        );
+    }
+    let flow_cost = cost(&k(base, "delay_cost"), p.delay_cost)?;
+    let pressure_horizon = nonneg(
+        &k(base, "pressure_horizon"),
+        p.pressure_horizon,
+        "a number of rounds",
+    )?;
+    let acceptance = match one_of(
+        &k(base, "acceptance"),
+        &p.acceptance,
+        "acceptance rule",
+        ACCEPTANCE_RULES,
+    )? {
+        "next_offer_or_no_deal" => Acceptance::NextOfferOrNoDeal,
+        "no_deal" => Acceptance::NoDeal,
+        _ => Acceptance::NextOffer,
+    };
+
+    let tb = k(base, "type");
+    let types = TypeDist {
+        reservation: dist(
+            &k(&tb, "reservation"),
+            &p.types.reservation,
+            Bounds::Within(-1.0, 1.0),
+            "a reservation value (a utility)",
+        )?,
+        delay_cost: dist(
+            &k(&tb, "delay_cost_factor"),
+            &p.types.delay_cost_factor,
+            Bounds::AtLeast(0.0),
+            "a cost multiplier",
+        )?,
+        resolve: dist(
+            &k(&tb, "resolve"),
+            &p.types.resolve,
+            Bounds::Above(0.0),
+            "a resolve",
+        )?,
+    };
+
+    let pb = k(base, "politics");
+    let rb = k(base, "ratification");
+    let r = &p.ratification;
+    let politics = Politics {
+        initial_support: unit_interval(
+            &k(&pb, "initial_support"),
+            p.politics.initial_support,
+            "a support level",
+        )?,
+        pain: nonneg(
+            &k(&pb, "pain"),
+            p.politics.pain,
+            "a support loss per USD bn",
+        )?,
+        concession: nonneg(
+            &k(&pb, "concession"),
+            p.politics.concession,
+            "a support loss per util conceded",
+        )?,
+        firmness: nonneg(
+            &k(&pb, "firmness"),
+            p.politics.firmness,
+            "a support gain per round",
+        )?,
+        ratification: Ratification {
+            base: prob(&k(&rb, "base"), r.base)?,
+            support_slope: nonneg(&k(&rb, "support_slope"), r.support_slope, "a logit slope")?,
+            terms_slope: nonneg(&k(&rb, "terms_slope"), r.terms_slope, "a logit slope")?,
+            failure_cost: cost(&k(&rb, "failure_cost"), r.failure_cost)?,
+            failure_support_loss: unit_interval(
+                &k(&rb, "failure_support_loss"),
+                r.failure_support_loss,
+                "a fall in support",
+            )?,
+            failure_hardening: unit_interval(
+                &k(&rb, "failure_hardening"),
+                r.failure_hardening,
+                "a rise in the reservation value",
+            )?,
+        },
+    };
+
+    Ok(Player {
+        name: pname.to_string(),
+        bn_per_util,
+        discount,
+        flow_cost,
+        pressure_horizon,
+        types,
+        politics,
+        strategy: STRATEGIES.build(&k(base, "strategy"), &p.strategy, cx)?,
+        acceptance,
+        can_walk_away: p.walk_away,
+    })
+}
