@@ -19,6 +19,10 @@ pub struct Manifest {
     pub tool: String,
     /// The crate version that wrote the files.
     pub version: String,
+    /// The version of the results (`engine::RESULTS_VERSION`): outputs of
+    /// the same config and seed are byte-identical across builds with the
+    /// same results version.
+    pub results_version: u32,
     /// The subcommand (`run`, `sweep`, ...).
     pub command: String,
     /// The scenario's name.
@@ -83,6 +87,7 @@ impl Manifest {
         Manifest {
             tool: "standoff".into(),
             version: env!("CARGO_PKG_VERSION").into(),
+            results_version: crate::engine::RESULTS_VERSION,
             command: command.into(),
             scenario: scenario.into(),
             config_file: config_file.into(),
