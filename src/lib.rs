@@ -10,6 +10,7 @@ pub mod outcome;
 pub mod output;
 pub mod rng;
 pub mod runner;
+pub mod statics;
 pub mod stats;
 pub mod sweep;
 pub mod theory;

@@ -52,6 +52,9 @@ pub struct Outcome {
     pub event_counts: Vec<u32>,
     /// Ratification attempts (accepted offers sent home).
     pub ratifications: u32,
+    /// Each side's utility of the agreed terms, undiscounted and before
+    /// costs (NaN without a deal).
+    pub deal_utility: [f64; 2],
 }
 
 impl Outcome {

@@ -27,12 +27,23 @@ pub struct ValidateArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Instead of the theory cases, run the comparative-statics suite on a
+    /// scenario (CONFIG, default the built-in): each row changes one
+    /// incentive and checks the paired effect's sign (docs/validation.md).
+    #[arg(long)]
+    pub statics: bool,
+    /// The scenario of `--statics` (default: the built-in scenario).
+    #[arg(long, requires = "statics")]
+    pub config: Option<PathBuf>,
 }
 
 /// Runs the cases, prints the table; an error (exit 1) names failing rows.
 pub fn cmd_validate(a: ValidateArgs) -> Result<()> {
     if a.runs == 0 {
         return Err(BadInput("--runs: expected at least 1, found 0".into()).into());
+    }
+    if a.statics {
+        return cmd_statics(&a);
     }
     let default = PathBuf::from("configs/theory");
     let src = match a.dir {
@@ -85,6 +96,42 @@ pub fn cmd_validate(a: ValidateArgs) -> Result<()> {
             "{} of {} theory checks failed: {}",
             failed.len(),
             rows.len(),
+            failed.join("; ")
+        )
+    }
+}
+
+/// `validate --statics`: the comparative-statics suite; exit 1 names the
+/// failing rows.
+fn cmd_statics(a: &ValidateArgs) -> Result<()> {
+    let loaded = super::load(a.config.as_deref())?;
+    let checks = crate::statics::suite(&loaded, a.runs, a.seed);
+    let mut o = std::io::stdout().lock();
+    writeln!(
+        o,
+        "# standoff validate --statics: {} ({}); {} paired runs per row, seed {}",
+        loaded.scenario.name, loaded.file, a.runs, a.seed
+    )?;
+    write!(o, "{}", crate::statics::format_table(&checks))?;
+    let failed: Vec<String> = checks
+        .iter()
+        .filter(|c| !c.pass())
+        .map(|c| format!("{}: {}", c.change, c.measure))
+        .collect();
+    writeln!(
+        o,
+        "# {} of {} checks pass",
+        checks.len() - failed.len(),
+        checks.len()
+    )?;
+    o.flush()?;
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        anyhow::bail!(
+            "{} of {} comparative-statics checks failed: {}",
+            failed.len(),
+            checks.len(),
             failed.join("; ")
         )
     }

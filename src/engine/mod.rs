@@ -147,9 +147,12 @@ fn settle(scn: &Scenario, st: &RunState, out: &mut Outcome) {
     out.end_round = end_round;
     for (side, s) in st.sides.iter().enumerate() {
         let p = &scn.players[side];
-        let value = match st.deal {
-            Some((pr, k)) => scn.paths[pr].u[side][k],
-            None => st.last_no_deal[side],
+        let terms = st.deal.map_or(f64::NAN, |(pr, k)| scn.paths[pr].u[side][k]);
+        out.deal_utility[side] = terms;
+        let value = if st.deal.is_some() {
+            terms
+        } else {
+            st.last_no_deal[side]
         };
         out.utility[side] = s.costs.discount_pow * value - s.costs.total / p.bn_per_util;
         out.cost[side] = s.costs.total;

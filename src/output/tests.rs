@@ -92,6 +92,7 @@ fn outcome(kind: OutcomeKind, end_round: u32, amount: f64) -> Outcome {
         lever_uses: vec![],
         event_counts: vec![],
         ratifications: 1,
+        deal_utility: [f64::NAN; 2],
     }
 }
 
