@@ -210,6 +210,29 @@ pub enum Strategy {
         /// Points of the grid on which a continuous prior is tabulated (>= 2).
         grid: u32,
     },
+    /// The Nash demand: offers the Nash bargaining solution of the current
+    /// impasse values (its own known, the opponent's estimated from a
+    /// Bayesian belief over its reservation value), so its offers and
+    /// acceptances follow its costs, pressure, discounting, the focal
+    /// deadline and what it has learnt (see `engine::strategy::nash`).
+    Nash {
+        /// Points of the grid on which a continuous prior is tabulated (>= 2).
+        grid: u32,
+    },
+}
+
+impl Strategy {
+    /// A short label, e.g. for tables.
+    pub fn label(&self) -> String {
+        match self {
+            Strategy::TimeDependent { exponent, .. } => format!("time-dependent e={exponent}"),
+            Strategy::TitForTat { .. } => "tit-for-tat".into(),
+            Strategy::Hardliner { .. } => "hardliner".into(),
+            Strategy::Equilibrium => "equilibrium".into(),
+            Strategy::Bayesian { .. } => "bayesian".into(),
+            Strategy::Nash { .. } => "nash".into(),
+        }
+    }
 }
 
 /// When a responder accepts.

@@ -487,3 +487,83 @@ pub fn format_table(checks: &[Check]) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The built-in scenario with both players on the `nash` strategy.
+    fn nash_scenario() -> config::Loaded {
+        let mut text = config::builtin().source;
+        for (from, to) in [
+            (
+                "kind = \"boulware\"\nexponent = 0.5\ndeadline = \"focal\"",
+                "kind = \"nash\"",
+            ),
+            (
+                "kind = \"linear\"\nexponent = 1.0\ndeadline = \"horizon\"",
+                "kind = \"nash\"",
+            ),
+        ] {
+            assert!(
+                text.contains(from),
+                "the built-in scenario's strategies changed"
+            );
+            text = text.replace(from, to);
+        }
+        config::load_str("nash.toml", &text).unwrap()
+    }
+
+    #[test]
+    fn nash_players_move_the_terms_the_way_costs_threats_and_impatience_say() {
+        let checks = suite(&nash_scenario(), 1500, 11);
+        let must_pass = [
+            (
+                "korea's delay cost x2",
+                "korea's utility of the agreed terms",
+            ),
+            ("us's delay cost x2", "us's utility of the agreed terms"),
+            ("us made a hardliner", "korea's utility of the agreed terms"),
+            (
+                "us's levers more credible (x1.5)",
+                "korea's utility of the agreed terms",
+            ),
+            (
+                "us's levers' backlash +0.3",
+                "korea's utility of the agreed terms",
+            ),
+            (
+                "korea's reservation +0.1",
+                "korea's utility of the agreed terms",
+            ),
+            (
+                "korea more impatient (discount ^4)",
+                "korea's utility of the agreed terms",
+            ),
+        ];
+        for (change, measure) in must_pass {
+            let c = checks
+                .iter()
+                .find(|c| c.change == change && c.measure == measure)
+                .unwrap_or_else(|| panic!("no check {change}: {measure}"));
+            assert!(c.pass(), "{change}: {measure}: {:?}", c);
+        }
+    }
+
+    #[test]
+    fn a_change_the_scenario_cannot_express_is_skipped_not_passed() {
+        let mut base = config::builtin();
+        // Without levers of the second player, the lever rows are skipped.
+        let mut doc = Value::try_from(&base.raw).unwrap();
+        doc.as_table_mut().unwrap().remove("levers");
+        let (raw, scn) = config::from_value("nolevers", doc).unwrap();
+        base.raw = raw;
+        base.scenario = scn;
+        let checks = suite(&base, 50, 1);
+        let lever = checks
+            .iter()
+            .find(|c| c.change.contains("levers more credible"))
+            .unwrap();
+        assert!(lever.skipped.is_some() && !lever.pass());
+    }
+}

@@ -908,12 +908,5 @@ pub fn deadline(src: &Source, set: &Settings) -> Result<Vec<Row>, ConfigError> {
 }
 
 fn strategy_name(scn: &Scenario, side: Side) -> String {
-    use crate::model::Strategy;
-    match &scn.players[side].strategy {
-        Strategy::TimeDependent { exponent, .. } => format!("time-dependent e={exponent}"),
-        Strategy::TitForTat { .. } => "tit-for-tat".into(),
-        Strategy::Hardliner { .. } => "hardliner".into(),
-        Strategy::Equilibrium => "equilibrium".into(),
-        Strategy::Bayesian { .. } => "bayesian".into(),
-    }
+    scn.players[side].strategy.label()
 }

@@ -500,6 +500,7 @@ impl Default for RawRatification {
 /// | `hardliner` | `deadline` (`"horizon"`) |
 /// | `equilibrium` | none |
 /// | `bayesian` | `grid` in [2, 10000] (101) |
+/// | `nash` | `grid` in [2, 10000] (101) |
 ///
 /// `deadline` is `"focal"` (concede towards `clock.focal`, which must then
 /// exist) or `"horizon"`. The first four kinds are Faratin et al.'s (1998)
@@ -508,12 +509,15 @@ impl Default for RawRatification {
 /// subgame-perfect equilibrium of the complete-information game (types at
 /// their means), by backward induction over the rounds; `bayesian` screens
 /// with a belief over the opponent's reservation value (its configured
-/// distribution, tabulated on `grid` points), updated by Bayes' rule.
+/// distribution, tabulated on `grid` points), updated by Bayes' rule;
+/// `nash` demands the generalised Nash bargaining solution of both sides'
+/// current impasse values (costs, threats, discounting and the focal
+/// deadline to come), the opponent's estimated from the same kind of belief.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawStrategy {
     /// The strategy, *required*: one of `boulware`, `linear`, `conceder`,
-    /// `time_dependent`, `tit_for_tat`, `hardliner`, `equilibrium`, `bayesian`.
+    /// `time_dependent`, `tit_for_tat`, `hardliner`, `equilibrium`, `bayesian`, `nash`.
     pub kind: String,
     /// Concession exponent (time-dependent kinds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -528,7 +532,7 @@ pub struct RawStrategy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step: Option<f64>,
     /// Points of the grid on which the prior over the opponent's reservation
-    /// value is tabulated (bayesian).
+    /// value is tabulated (bayesian, nash).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grid: Option<u32>,
 }

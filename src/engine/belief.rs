@@ -123,6 +123,50 @@ impl Prior {
         }
     }
 
+    /// The posterior mean of X when X is known to lie in (lo, hi]; if the
+    /// prior gives that interval no mass, `lo` (the belief sits just above it).
+    pub fn posterior_mean(&self, lo: f64, hi: f64) -> f64 {
+        match self {
+            Prior::Atoms { v, cum } => {
+                let (mut m, mut w) = (0.0, 0.0);
+                for (i, &x) in v.iter().enumerate() {
+                    if x > lo && x <= hi {
+                        let p = cum[i] - if i == 0 { 0.0 } else { cum[i - 1] };
+                        m += p * x;
+                        w += p;
+                    }
+                }
+                if w <= 1e-12 {
+                    lo
+                } else {
+                    m / w
+                }
+            }
+            Prior::Grid { lo: a, hi: b, cdf } => {
+                // Piecewise-uniform density: each cell's mass at the midpoint of
+                // its part inside (lo, hi].
+                let n = cdf.len() - 1;
+                let w = (b - a) / n as f64;
+                let (mut m, mut mass) = (0.0, 0.0);
+                for i in 0..n {
+                    let (c0, c1) = (a + i as f64 * w, a + (i + 1) as f64 * w);
+                    let (l, h) = (c0.max(lo), c1.min(hi));
+                    if h <= l {
+                        continue;
+                    }
+                    let p = (cdf[i + 1] - cdf[i]) * (h - l) / w;
+                    m += p * 0.5 * (l + h);
+                    mass += p;
+                }
+                if mass <= 1e-12 {
+                    lo
+                } else {
+                    m / mass
+                }
+            }
+        }
+    }
+
     /// The posterior probability that X <= x when X is known to lie in
     /// (lo, hi]. If the prior gives that interval no mass (what was observed
     /// contradicts the prior), the belief becomes a point just above `lo`:
@@ -155,6 +199,17 @@ mod tests {
         assert!((p.posterior_cdf(0.3, 0.5, 0.4) - 0.5).abs() < 1e-12);
         assert_eq!(p.posterior_cdf(0.3, 0.5, 0.3), 0.0);
         assert_eq!(p.posterior_cdf(0.3, 0.5, 0.55), 1.0);
+    }
+
+    #[test]
+    fn posterior_means_of_truncated_priors() {
+        let u = Prior::new(&Dist::Uniform { lo: 0.2, hi: 0.6 }, 11);
+        assert!((u.posterior_mean(f64::NEG_INFINITY, f64::INFINITY) - 0.4).abs() < 1e-12);
+        assert!((u.posterior_mean(0.3, 0.5) - 0.4).abs() < 1e-12);
+        assert!((u.posterior_mean(0.5, f64::INFINITY) - 0.55).abs() < 1e-12);
+        assert_eq!(u.posterior_mean(0.7, f64::INFINITY), 0.7);
+        let c = Prior::new(&Dist::Choice(vec![0.1, 0.3, 0.5]), 11);
+        assert!((c.posterior_mean(0.1, 1.0) - 0.4).abs() < 1e-12);
     }
 
     #[test]

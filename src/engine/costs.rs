@@ -1,17 +1,52 @@
 //! Phase 4: flow costs, pressure and concession rates. One pass over the
-//! active levers adds each one's cost and rate change to its target and its
-//! owner; then each side books its round's cost and advances its clock.
+//! levers adds each active one's cost and rate change to its target and its
+//! owner, and each one that could still be used its expected cost (the
+//! threat) to both; then each side books its round's cost and advances its
+//! clock.
 
-use super::state::RunState;
-use crate::model::Scenario;
+use super::state::{LeverState, RunState};
+use crate::model::{Lever, LeverPolicy, Scenario};
 
-/// Books round costs and concession rates.
-pub fn phase(scn: &Scenario, st: &mut RunState) {
+/// The expected cost of `lv` if used from round `t` on, per unit of its
+/// per-round cost: its credibility times its rounds in force before the
+/// horizon, decayed.
+fn expected_rounds(scn: &Scenario, lv: &Lever, t: u32) -> f64 {
+    let start = t.max(lv.from_round);
+    let left = scn.clock.horizon.saturating_sub(start);
+    let span = if lv.duration > 0 {
+        lv.duration.min(left)
+    } else {
+        left
+    };
+    let rounds = if lv.decay == 0.0 {
+        span as f64
+    } else {
+        let q = 1.0 - lv.decay;
+        (1.0 - q.powi(span as i32)) / lv.decay
+    };
+    lv.credibility * rounds
+}
+
+/// Whether `lv` could still be used: not in force, uses left, a policy.
+fn is_threat(lv: &Lever, ls: &LeverState) -> bool {
+    !ls.active && ls.uses < lv.max_uses && lv.policy != LeverPolicy::Never
+}
+
+/// Books round costs, expected threats and concession rates in round `t`.
+pub fn phase(scn: &Scenario, t: u32, st: &mut RunState) {
     for s in st.sides.iter_mut() {
         s.clock.reset_rate();
         s.costs.reset_pressure();
     }
     for (lv, ls) in scn.levers.iter().zip(&st.levers) {
+        if is_threat(lv, ls) {
+            let r = expected_rounds(scn, lv, t);
+            let one_off = lv.credibility * lv.one_off_cost;
+            st.sides[lv.target]
+                .costs
+                .add_threat(one_off + r * lv.cost_to_target);
+            st.sides[lv.owner].costs.add_threat(r * lv.cost_to_owner);
+        }
         if !ls.active {
             continue;
         }

@@ -98,7 +98,7 @@ pub fn simulate<O: Observer>(
         events::phase(scn, t, st, &d.event, mid, out);
         deadline::phase(scn, t, st);
         levers::phase(scn, t, st, &d.lever, out);
-        costs::phase(scn, st);
+        costs::phase(scn, t, st);
         let offer = offer::phase(scn, t, st, bidders, d.proposer);
         let response = response::phase(scn, t, st, bidders, &offer, d.ratify, out);
         obs.round(&RoundRecord {

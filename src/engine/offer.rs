@@ -32,7 +32,9 @@ impl Offer {
 }
 
 /// A side's target input in round `round` (this one, or the next when
-/// `ahead`: its clock advanced by one round's rate, discounted once more).
+/// `ahead`: its clock advanced by one round's rate, discounted once more);
+/// `opp` is the opponent's state (only its public parts are read: the
+/// public shift of its no-deal value, its pressure, threats and rate).
 pub fn target_input(
     scn: &Scenario,
     side: Side,
@@ -40,8 +42,9 @@ pub fn target_input(
     round: u32,
     ahead: bool,
     no_deal: f64,
-    opp_shift: f64,
+    opp: &SideState,
 ) -> TargetInput {
+    let opp_shift = opp.no_deal(scn, 1 - side) - opp.ty.reservation;
     let (clock, discount_pow) = if ahead {
         (
             s.clock.clock + s.clock.rate,
@@ -60,6 +63,10 @@ pub fn target_input(
         round_cost: s.costs.round,
         discount_pow,
         opp_shift,
+        threat: s.costs.threat,
+        opp_threat: opp.costs.threat,
+        opp_pressure: opp.costs.pressure,
+        opp_rate: opp.clock.rate,
     }
 }
 
@@ -69,7 +76,6 @@ pub fn phase(scn: &Scenario, t: u32, st: &mut RunState, bidders: &[Bidder; 2], u
         ProposerRule::Alternate { first } => alternate_proposer(first, t),
         ProposerRule::Random { p0 } => (u >= p0) as Side,
     };
-    let responder = 1 - proposer;
     let no_deal = [st.sides[0].no_deal(scn, 0), st.sides[1].no_deal(scn, 1)];
     st.last_no_deal = no_deal;
     let shift = [
@@ -77,17 +83,14 @@ pub fn phase(scn: &Scenario, t: u32, st: &mut RunState, bidders: &[Bidder; 2], u
         no_deal[1] - st.sides[1].ty.reservation,
     ];
     let path = &scn.paths[proposer];
-    let s = &mut st.sides[proposer];
+    let [s0, s1] = &mut st.sides;
+    let (s, opp) = if proposer == 0 {
+        (s0, &*s1)
+    } else {
+        (s1, &*s0)
+    };
     let bidder = bidders[proposer].get();
-    let inp = target_input(
-        scn,
-        proposer,
-        s,
-        t,
-        false,
-        no_deal[proposer],
-        shift[responder],
-    );
+    let inp = target_input(scn, proposer, s, t, false, no_deal[proposer], opp);
     let tau = bidder.target(scn, proposer, &inp, &s.mind);
     bidder.observe(&mut s.mind, Seen::OwnOffer { target: tau });
     let k = path.at_own_utility_near(proposer, tau, s.offers.hint);

@@ -95,7 +95,8 @@ fn continuation_value(
     let u_next = match bidder.expected_next(t + 1) {
         Some(u) => u,
         None => {
-            let inp = target_input(scn, responder, s, t + 1, true, nd, offer.shift[proposer]);
+            let opp = &st.sides[proposer];
+            let inp = target_input(scn, responder, s, t + 1, true, nd, opp);
             let next = bidder.target(scn, responder, &inp, &s.mind);
             let path = &scn.paths[responder];
             let kn = path.at_own_utility_near(responder, next, s.offers.hint);

@@ -66,6 +66,38 @@ pub fn audience_relief(scn: &Scenario, side: Side, t: u32, discount_pow: f64) ->
     }
 }
 
+/// A side's impasse value in round `t`, in the deal utility of round `t`:
+/// what it gets if no deal is ever struck from now on (Binmore, Rubinstein &
+/// Wolinsky 1986's impasse point): its no-deal value `no_deal` at the
+/// horizon, discounted to now, less `costs.0` (a round's cost, USD bn) for
+/// every round left, less `costs.1` (the expected cost of the levers still
+/// to come, USD bn), less the focal audience cost if the focal deadline is
+/// still ahead, each converted to utility and brought to round `t`'s value
+/// by `discount_pow` (= δ^t).
+pub fn impasse_value(
+    scn: &Scenario,
+    side: Side,
+    t: u32,
+    no_deal: f64,
+    costs: (f64, f64),
+    discount_pow: f64,
+) -> f64 {
+    let p = &scn.players[side];
+    let left = scn.clock.horizon.saturating_sub(t);
+    let mut bn = costs.0 * left as f64 + costs.1;
+    if let Some(f) = &scn.clock.focal {
+        if t < f.round {
+            bn += f.audience_cost[side];
+        }
+    }
+    let d = p.discount.powi(left as i32) * no_deal;
+    if bn == 0.0 {
+        d
+    } else {
+        d - bn / (p.bn_per_util * discount_pow)
+    }
+}
+
 /// The responder's acceptance threshold under its rule.
 #[inline]
 pub fn threshold(rule: Acceptance, continuation: f64, no_deal: f64) -> f64 {

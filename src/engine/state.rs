@@ -62,6 +62,10 @@ pub struct Costs {
     pub extra_flow: f64,
     /// δ^t: the side's discount factor to the power of the round.
     pub discount_pow: f64,
+    /// The expected cost (USD bn, to the horizon) of the levers not in
+    /// force that could still be used: the threats it faces, and what its
+    /// own would cost it, each at its credibility.
+    pub threat: f64,
 }
 
 impl Costs {
@@ -77,10 +81,18 @@ impl Costs {
         self.extra_flow += bn;
     }
 
-    /// Starts a round's pressure from the events' flow costs (never below 0).
+    /// Starts a round's pressure from the events' flow costs (never below 0),
+    /// and its expected threats from nothing.
     #[inline]
     pub fn reset_pressure(&mut self) {
         self.pressure = self.extra_flow.max(0.0);
+        self.threat = 0.0;
+    }
+
+    /// Adds a lever's expected cost to the threats.
+    #[inline]
+    pub fn add_threat(&mut self, bn: f64) {
+        self.threat += bn;
     }
 
     /// Adds an active lever's cost this round to the pressure.

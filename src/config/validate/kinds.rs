@@ -102,6 +102,20 @@ pub(super) const STRATEGIES: Table<RawStrategy, Strategy> = Table {
                 Ok(Strategy::Bayesian { grid })
             },
         },
+        Kind {
+            name: "nash",
+            keys: &[Key::default("grid", Whole(BAYESIAN_GRID))],
+            build: |at, s| {
+                let grid = at.get("grid", &s.grid)?;
+                if !(2..=MAX_BAYESIAN_GRID).contains(&grid) {
+                    return bad(
+                        at.key("grid"),
+                        format!("expected a number of grid points in [2, {MAX_BAYESIAN_GRID}], found {grid}"),
+                    );
+                }
+                Ok(Strategy::Nash { grid })
+            },
+        },
     ],
 };
 

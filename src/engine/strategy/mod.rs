@@ -13,12 +13,14 @@
 mod bayesian;
 mod equilibrium;
 mod hardliner;
+mod nash;
 mod time_dependent;
 mod tit_for_tat;
 
 pub use bayesian::Bayesian;
 pub use equilibrium::Equilibrium;
 pub use hardliner::Hardliner;
+pub use nash::Nash;
 pub use time_dependent::TimeDependent;
 pub use tit_for_tat::TitForTat;
 
@@ -39,6 +41,9 @@ pub struct Mind {
     /// Posterior on the opponent's reservation value `r`: `r <= belief_hi`
     /// (it offered itself that much, net of public pressure).
     pub belief_hi: f64,
+    /// A strategy's current estimate of the opponent's reservation value
+    /// (NaN until the strategy sets it in its observe hook).
+    pub estimate: f64,
 }
 
 impl Default for Mind {
@@ -56,6 +61,7 @@ impl Mind {
             opp_previous: f64::NAN,
             belief_lo: f64::NEG_INFINITY,
             belief_hi: f64::INFINITY,
+            estimate: f64::NAN,
         }
     }
 
@@ -125,9 +131,19 @@ pub struct TargetInput {
     pub round_cost: f64,
     /// The player's discount factor to the power of the round.
     pub discount_pow: f64,
+    /// The expected cost (USD bn) of the levers still to come, to it.
+    pub threat: f64,
+    /// The same for the opponent (public).
+    pub opp_threat: f64,
     /// The public part of the opponent's no-deal value (its pressure term):
     /// the opponent's no-deal value is its reservation value plus this.
     pub opp_shift: f64,
+    /// The opponent's pressure this round (USD bn: its event flow costs and
+    /// the levers in force against it), which is public.
+    pub opp_pressure: f64,
+    /// The opponent's concession rate this round (public: the levers in
+    /// force and the events that fired set it).
+    pub opp_rate: f64,
 }
 
 /// A bidding strategy of player `side`.
@@ -162,6 +178,8 @@ pub enum Bidder {
     Equilibrium(Equilibrium),
     /// Bayesian screening.
     Bayesian(Bayesian),
+    /// The Nash demand of the current impasse values.
+    Nash(Nash),
 }
 
 impl Bidder {
@@ -177,6 +195,7 @@ impl Bidder {
             Spec::Hardliner { deadline } => Bidder::Hardliner(Hardliner::new(scn, *deadline)),
             Spec::Equilibrium => Bidder::Equilibrium(Equilibrium::new(scn, side)),
             Spec::Bayesian { grid } => Bidder::Bayesian(Bayesian::new(scn, side, *grid)),
+            Spec::Nash { grid } => Bidder::Nash(Nash::new(scn, side, *grid)),
         }
     }
 
@@ -189,6 +208,7 @@ impl Bidder {
             Bidder::Hardliner(s) => s,
             Bidder::Equilibrium(s) => s,
             Bidder::Bayesian(s) => s,
+            Bidder::Nash(s) => s,
         }
     }
 }
