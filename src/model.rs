@@ -7,6 +7,10 @@
 
 use crate::date::Date;
 
+mod frontier;
+
+pub use frontier::FRONTIER_WEIGHTS;
+
 /// Index of a player: 0 or 1.
 pub type Side = usize;
 
@@ -269,6 +273,23 @@ pub struct Player {
     pub acceptance: Acceptance,
     /// Whether this side walks away when its no-deal value exceeds the best deal it expects the other to accept.
     pub can_walk_away: bool,
+    /// How this player prices the FX-crisis exposure of a deal (none: utilities are additive over issues).
+    pub exposure: Option<ExposurePricing>,
+}
+
+/// A player's price of the FX-crisis exposure a deal creates (THEORY §4;
+/// docs/model.md, "Exposure priced in utilities"). The event's hazard trigger
+/// and its exposure (base, slope, reserves, cushion issue, exposed issue) are
+/// the one source of the hazard's numbers; this adds only the loss and what
+/// the cash commitment is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExposurePricing {
+    /// Index of the event (a `Trigger::Hazard` with an `Exposure`).
+    pub event: usize,
+    /// USD bn lost per crisis.
+    pub loss: f64,
+    /// Issues whose values multiply to the cash committed (USD bn).
+    pub committed: Vec<usize>,
 }
 
 /// One player's view of one issue.
@@ -479,10 +500,13 @@ pub struct Protocol {
 }
 
 /// The trade-off path of one proposer: from the offer best for it (index 0)
-/// to the offer best for its opponent, conceding at each step on the issue
-/// where the opponent gains most per unit the proposer gives up. Every point
-/// is Pareto-efficient on the grid for separable concave utilities, so offers
-/// along it logroll.
+/// to the offer best for its opponent; along it the proposer's utility falls
+/// and the opponent's rises. For separable utilities (`build`) it concedes at
+/// each step on the issue where the opponent gains most per unit the
+/// proposer gives up; every point is Pareto-efficient on the grid for
+/// separable concave utilities, so offers along it logroll. For utilities
+/// that are not separable (a player prices exposure) it is the weighted-sum
+/// frontier (`frontier`).
 #[derive(Debug, Clone, Default)]
 pub struct OfferPath {
     /// Number of issues (stride of `x`).
@@ -638,13 +662,89 @@ impl OfferPath {
     }
 }
 
+/// Sum of the weighted issue values of a deal to `side`: the separable part
+/// of its utility (all of it for a player who prices no exposure).
+#[inline]
+pub fn additive_utility(issues: &[Issue], side: Side, x: &[f64]) -> f64 {
+    let mut u = 0.0;
+    for (is, &xi) in issues.iter().zip(x) {
+        u += is.prefs[side].value(xi);
+    }
+    u
+}
+
 impl Scenario {
-    /// Builds the derived offer paths; call after changing issues or resolution.
+    /// Builds the derived offer paths; call after changing issues, resolution
+    /// or exposure pricing. Separable utilities (no player prices exposure)
+    /// get the greedy marginal-rate walk, which is exact for them; otherwise
+    /// each path is the weighted-sum frontier (`OfferPath::frontier`).
     pub fn rebuild_paths(&mut self) {
-        self.paths = [
-            OfferPath::build(&self.issues, 0, self.protocol.resolution),
-            OfferPath::build(&self.issues, 1, self.protocol.resolution),
-        ];
+        let r = self.protocol.resolution;
+        self.paths = if self.is_separable() {
+            [
+                OfferPath::build(&self.issues, 0, r),
+                OfferPath::build(&self.issues, 1, r),
+            ]
+        } else {
+            [
+                OfferPath::frontier(self, 0, r, FRONTIER_WEIGHTS),
+                OfferPath::frontier(self, 1, r, FRONTIER_WEIGHTS),
+            ]
+        };
+    }
+
+    /// True if every player's utility is additive over issues.
+    pub fn is_separable(&self) -> bool {
+        self.players.iter().all(|p| p.exposure.is_none())
+    }
+
+    /// The utility to `side` of the full deal `x` (normalised positions, one
+    /// per issue): its weighted issue values less its priced exposure. The one
+    /// definition of a deal's utility; offer paths store it per point.
+    pub fn deal_utility(&self, side: Side, x: &[f64]) -> f64 {
+        additive_utility(&self.issues, side, x) - self.exposure_penalty(side, x)
+    }
+
+    /// The expected crisis cost of deal `x` to `side`, in its utility
+    /// (`exposure_cost / bn_per_util`); 0 if it prices no exposure.
+    #[inline]
+    pub fn exposure_penalty(&self, side: Side, x: &[f64]) -> f64 {
+        match &self.players[side].exposure {
+            None => 0.0,
+            Some(e) => self.exposure_cost(e, x) / self.players[side].bn_per_util,
+        }
+    }
+
+    /// The expected cost (USD bn) of the crises that deal `x` adds (THEORY §4):
+    /// over the funding period `T = committed / cap` years, the per-year
+    /// crisis probability with the deal's cap on the table, less the one
+    /// without it (the base hazard, which no deal changes), times the loss:
+    ///
+    /// `T · [(1 − (1 − h)^n) − (1 − (1 − b)^n)] · loss`, with
+    /// `h = min(1, b + slope · cap / (reserves + cushion))` per round and
+    /// `n = 365 / days_per_round` rounds a year.
+    pub fn exposure_cost(&self, e: &ExposurePricing, x: &[f64]) -> f64 {
+        let Trigger::Hazard {
+            base,
+            exposure: Some(ex),
+            ..
+        } = &self.events[e.event].trigger
+        else {
+            return 0.0;
+        };
+        let value = |i: usize| self.issues[i].value_at(x[i]);
+        let cap = value(ex.issue);
+        let cushion = ex.cushion.map_or(0.0, value);
+        let committed: f64 = e.committed.iter().map(|&i| value(i)).product();
+        if cap <= 0.0 || committed <= 0.0 {
+            return 0.0;
+        }
+        let h = (base + ex.slope * cap / (ex.reserves + cushion).max(1e-12)).min(1.0);
+        let b = base.min(1.0);
+        let n = 365.0 / self.clock.days_per_round as f64;
+        // (1 − (1 − h)^n) − (1 − (1 − b)^n)
+        let extra = (1.0 - b).powf(n) - (1.0 - h).powf(n);
+        committed / cap * extra * e.loss
     }
 
     /// Index of a player by name.

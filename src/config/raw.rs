@@ -390,6 +390,48 @@ pub struct RawPlayer {
     pub ratification: RawRatification,
     /// `[players.NAME.strategy]`, *required*: the bidding strategy.
     pub strategy: RawStrategy,
+    /// `[players.NAME.exposure]`: the FX-crisis exposure this player prices
+    /// into its utility of a deal (optional; none: utilities are additive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exposure: Option<RawExposurePricing>,
+}
+
+/// `[players.NAME.exposure]`: the expected cost of the FX crises a deal adds,
+/// priced into this player's utility of the deal (THEORY §4; docs/model.md,
+/// "Exposure priced in utilities"):
+///
+/// ```text
+/// u(x) = Σ weight × value − T × [(1 − (1 − h)^n) − (1 − (1 − base)^n)] × loss / bn_per_util
+/// T = Π committed values / cap            (funding period, years)
+/// h = min(1, base + slope × cap / (reserves + cushion))   (per round, the deal's terms)
+/// n = 365 / clock.days_per_round          (rounds a year)
+/// ```
+///
+/// where `base`, `slope`, `reserves`, the cushion issue and the exposed issue
+/// (`cap`, e.g. the annual cash cap) are those of `event`'s hazard trigger and
+/// its `exposure`, the one place they are written. For example
+///
+/// ```toml
+/// [players.korea.exposure]
+/// event = "fx_shock"
+/// loss = 120.0                          # USD bn: 6.5% of a $1.87T GDP
+/// committed = ["headline", "cash_share"]
+/// ```
+///
+/// A player who prices exposure makes utilities non-separable: offer paths
+/// are then built as a Pareto frontier rather than by the greedy walk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExposurePricing {
+    /// An event, *required*, whose trigger is `hazard` with an `exposure`
+    /// (and which is enabled).
+    pub event: String,
+    /// USD bn (>= 0) lost per crisis, *required*.
+    pub loss: f64,
+    /// Issues, *required* (at least one, each at most once, ranges >= 0),
+    /// whose values multiply to the cash committed (USD bn), e.g.
+    /// `["headline", "cash_share"]`.
+    pub committed: Vec<String>,
 }
 
 fn one() -> f64 {

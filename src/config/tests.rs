@@ -406,3 +406,110 @@ policy = { kind = "at_date", date = "2025-01-15" }
         ref t => panic!("{t:?}"),
     }
 }
+
+/// MINIMAL with a cash issue, a cap, an exposure event and `a` pricing it.
+fn priced(exposure: &str) -> String {
+    format!(
+        r#"{MINIMAL}
+[issues.cash]
+lo = 100.0
+hi = 300.0
+a = {{ weight = 1.0, prefers = "low" }}
+b = {{ weight = 1.0, prefers = "high" }}
+
+[issues.cap]
+lo = 10.0
+hi = 40.0
+a = {{ weight = 1.0, prefers = "low" }}
+b = {{ weight = 1.0, prefers = "high" }}
+
+[events.shock]
+trigger = {{ kind = "hazard", base = 0.002, exposure = {{ issue = "cap", reserves = 400.0, slope = 0.1 }} }}
+
+[events.plain]
+trigger = {{ kind = "hazard", base = 0.01 }}
+
+[players.a.exposure]
+{exposure}
+"#
+    )
+}
+
+#[test]
+fn exposure_pricing_reads_the_event_and_prices_the_deal() {
+    let ok = "event = \"shock\"\nloss = 120.0\ncommitted = [\"cash\"]";
+    let s = load_str("t.toml", &priced(ok)).unwrap().scenario;
+    let e = s.players[0].exposure.as_ref().expect("priced");
+    assert_eq!((e.event, e.loss, e.committed.clone()), (0, 120.0, vec![1]));
+    assert!(s.players[1].exposure.is_none() && !s.is_separable());
+    // cash 300 at cap 10 (x = 0): 30 years; per round h = 0.002 + 0.1 * 10 / 400.
+    let x = [0.5, 1.0, 0.0];
+    let n = 365.0 / 7.0;
+    let extra = (1.0f64 - 0.002).powf(n) - (1.0f64 - 0.0045).powf(n);
+    let want = 30.0 * extra * 120.0;
+    assert!((s.exposure_cost(e, &x) - want).abs() < 1e-9);
+    let sep: f64 = (0..3).map(|i| s.issues[i].prefs[0].value(x[i])).sum();
+    assert!((s.deal_utility(0, &x) - (sep - want / 10.0)).abs() < 1e-12);
+    assert_eq!(
+        s.deal_utility(1, &x),
+        (0..3)
+            .map(|i| s.issues[i].prefs[1].value(x[i]))
+            .sum::<f64>()
+    );
+    // The paths are frontiers, from each proposer's best.
+    assert!(s.paths[0].u[0][0] > s.paths[0].u[0][s.paths[0].len() - 1]);
+}
+
+#[test]
+fn exposure_pricing_errors_name_key_and_line() {
+    let cases = [
+        (
+            "event = \"nope\"\nloss = 1.0\ncommitted = [\"cash\"]",
+            "players.a.exposure.event",
+            "unknown event 'nope'; expected one of shock, plain",
+        ),
+        (
+            "event = \"plain\"\nloss = 1.0\ncommitted = [\"cash\"]",
+            "players.a.exposure.event",
+            "event 'plain' has no exposure",
+        ),
+        (
+            "event = \"shock\"\nloss = -1.0\ncommitted = [\"cash\"]",
+            "players.a.exposure.loss",
+            "expected a non-negative cost",
+        ),
+        (
+            "event = \"shock\"\nloss = 1.0\ncommitted = [\"cash\", \"nope\"]",
+            "players.a.exposure.committed[1]",
+            "unknown issue 'nope'",
+        ),
+        (
+            "event = \"shock\"\nloss = 1.0\ncommitted = [\"cash\", \"cash\"]",
+            "players.a.exposure.committed[1]",
+            "listed twice",
+        ),
+        (
+            "event = \"shock\"\nloss = 1.0\ncommitted = []",
+            "players.a.exposure.committed",
+            "at least one issue",
+        ),
+    ];
+    for (table, key, msg) in cases {
+        let text = priced(table);
+        let e = err(&text);
+        assert_eq!(e.key(), Some(key), "{e}");
+        assert!(e.to_string().contains(msg), "{e}");
+        let line = e.line().expect("a line");
+        let first = key.rsplit('.').next().unwrap().split('[').next().unwrap();
+        let src = text.lines().nth(line - 1).unwrap();
+        assert!(src.starts_with(first), "{e}: line {line} is {src:?}");
+    }
+    // A disabled event, and an unknown key.
+    let text = priced("event = \"shock\"\nloss = 1.0\ncommitted = [\"cash\"]")
+        .replace("[events.shock]", "[events.shock]\nenabled = false");
+    assert!(err(&text).to_string().contains("is disabled"));
+    let e = err(&priced(
+        "event = \"shock\"\nloss = 1.0\ncommitted = [\"cash\"]\ncap = 3",
+    ));
+    assert!(e.to_string().contains("cap"), "{e}");
+}

@@ -45,6 +45,7 @@ fn scenario() -> Scenario {
         },
         acceptance: Acceptance::NextOfferOrNoDeal,
         can_walk_away: false,
+        exposure: None,
     };
     let pref = |high| IssuePref {
         weight: 1.0,

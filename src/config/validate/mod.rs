@@ -177,7 +177,7 @@ pub(crate) fn scenario(raw: &RawScenario) -> V<Scenario> {
     };
 
     let build = |(n, p): &(String, RawPlayer)| player::player(&k("players", n), n, p, &cx);
-    let players_arr: [Player; 2] = [build(&raw.players.0[0])?, build(&raw.players.0[1])?];
+    let mut players_arr: [Player; 2] = [build(&raw.players.0[0])?, build(&raw.players.0[1])?];
 
     let issues = issue::issues(&raw.issues, &players)?;
 
@@ -188,6 +188,14 @@ pub(crate) fn scenario(raw: &RawScenario) -> V<Scenario> {
     let mut events = Vec::with_capacity(raw.events.len());
     for (n, e) in raw.events.iter() {
         events.push(event::event(&k("events", n), n, e, &cx)?);
+    }
+
+    for (side, (n, p)) in raw.players.iter().enumerate() {
+        if let Some(x) = &p.exposure {
+            let base = k(&k("players", n), "exposure");
+            players_arr[side].exposure =
+                Some(player::exposure_pricing(&base, x, &events, &issues)?);
+        }
     }
 
     let mut s = Scenario {

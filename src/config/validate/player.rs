@@ -1,12 +1,15 @@
 //! `[players.NAME]`: a player, its type, politics, ratification and strategy.
 
-use crate::model::{Acceptance, Player, Politics, Ratification, TypeDist};
+use crate::model::{
+    Acceptance, Event, ExposurePricing, Issue, Player, Politics, Ratification, Trigger, TypeDist,
+};
 
 use super::checks::{cost, nonneg, one_of, positive, prob, unit_interval};
 use super::dist::{dist, Bounds};
+use super::event::DISABLED_EVENT_ROUND;
 use super::kinds::STRATEGIES;
-use super::{bad, k, Cx, ACCEPTANCE_RULES, V};
-use crate::config::raw::RawPlayer;
+use super::{bad, k, list, Cx, ACCEPTANCE_RULES, V};
+use crate::config::raw::{RawExposurePricing, RawPlayer};
 
 pub(super) fn player(base: &str, pname: &str, p: &RawPlayer, cx: &Cx) -> V<Player> {
     let bn_per_util = positive(&k(base, "bn_per_util"), p.bn_per_util, "USD bn per util")?;
@@ -109,5 +112,107 @@ pub(super) fn player(base: &str, pname: &str, p: &RawPlayer, cx: &Cx) -> V<Playe
         strategy: STRATEGIES.build(&k(base, "strategy"), &p.strategy, cx)?,
         acceptance,
         can_walk_away: p.walk_away,
+        exposure: None,
+    })
+}
+
+/// `[players.NAME.exposure]`: the exposure pricing, checked against the
+/// events and issues already built (the event's trigger holds the hazard).
+pub(super) fn exposure_pricing(
+    base: &str,
+    x: &RawExposurePricing,
+    events: &[Event],
+    issues: &[Issue],
+) -> V<ExposurePricing> {
+    let ek = k(base, "event");
+    let Some(event) = events.iter().position(|e| e.name == x.event) else {
+        let names: Vec<&str> = events.iter().map(|e| e.name.as_str()).collect();
+        return bad(
+            ek,
+            if names.is_empty() {
+                format!("unknown event '{}': the scenario has no events", x.event)
+            } else {
+                format!(
+                    "unknown event '{}'; expected one of {}",
+                    x.event,
+                    list(&names)
+                )
+            },
+        );
+    };
+    let ex = match &events[event].trigger {
+        Trigger::Hazard {
+            exposure: Some(ex), ..
+        } => ex,
+        Trigger::OnRound {
+            round: DISABLED_EVENT_ROUND,
+            ..
+        } => {
+            return bad(
+                ek,
+                format!(
+                    "event '{}' is disabled: enable it or remove this exposure table",
+                    x.event
+                ),
+            )
+        }
+        _ => {
+            return bad(
+                ek,
+                format!(
+                    "event '{}' has no exposure: expected an event whose trigger is \
+                     {{ kind = \"hazard\", exposure = {{ .. }} }}",
+                    x.event
+                ),
+            )
+        }
+    };
+    let cap = &issues[ex.issue];
+    if cap.lo <= 0.0 {
+        return bad(
+            ek,
+            format!(
+                "the exposed issue '{}' of event '{}' is the annual cap that divides the \
+                 committed cash: its range must be > 0, found lo = {}",
+                cap.name, x.event, cap.lo
+            ),
+        );
+    }
+    let loss = cost(&k(base, "loss"), x.loss)?;
+    let ck = k(base, "committed");
+    if x.committed.is_empty() {
+        return bad(
+            ck,
+            "expected at least one issue whose values multiply to the cash committed (USD bn)",
+        );
+    }
+    let mut committed = Vec::with_capacity(x.committed.len());
+    for (j, n) in x.committed.iter().enumerate() {
+        let key = format!("{ck}[{j}]");
+        let Some(i) = issues.iter().position(|is| is.name == *n) else {
+            let names: Vec<&str> = issues.iter().map(|is| is.name.as_str()).collect();
+            return bad(
+                key,
+                format!("unknown issue '{n}'; expected one of {}", list(&names)),
+            );
+        };
+        if committed.contains(&i) {
+            return bad(key, format!("issue '{n}' is listed twice"));
+        }
+        if issues[i].lo < 0.0 {
+            return bad(
+                key,
+                format!(
+                    "issue '{n}' has a negative range (lo = {}): committed cash is a product of values >= 0",
+                    issues[i].lo
+                ),
+            );
+        }
+        committed.push(i);
+    }
+    Ok(ExposurePricing {
+        event,
+        loss,
+        committed,
     })
 }
