@@ -11,14 +11,11 @@ use standoff::config;
 use standoff::runner::{self, PointEvent, PointSpec, Pool, RunSpec};
 use standoff::stats::RunStats;
 
-const BIN: &str = env!("CARGO_BIN_EXE_standoff");
+use crate::common::{bin, read};
 
 /// A fresh folder for one test.
 fn tmp(name: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("sweep-{name}"));
-    let _ = fs::remove_dir_all(&d);
-    fs::create_dir_all(&d).unwrap();
-    d
+    crate::common::scratch("sweep", name)
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
@@ -28,7 +25,7 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 }
 
 fn sweep(args: &[&str]) -> Output {
-    Command::new(BIN)
+    bin()
         .arg("sweep")
         .args(args)
         .arg("--quiet")
@@ -48,10 +45,6 @@ fn ok(out: Output) -> Output {
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn read(p: impl AsRef<Path>) -> String {
-    fs::read_to_string(p.as_ref()).unwrap_or_else(|e| panic!("{}: {e}", p.as_ref().display()))
 }
 
 /// Every file under `dir` (relative paths), sorted.
@@ -196,7 +189,7 @@ fn common_seeding_reproduces_a_plain_run_of_the_points_scenario() {
         d.join("sw").to_str().unwrap(),
     ]));
     // delay_cost = 0.24 is the built-in value: point 0 is the built-in scenario.
-    ok(Command::new(BIN)
+    ok(bin()
         .args([
             "run",
             "--runs",
@@ -267,7 +260,7 @@ fn a_sweep_interrupted_by_sigint_resumes_to_the_same_files() {
     let s = write(&d, "s.toml", text);
     let s = s.to_str().unwrap();
     let cut = d.join("cut");
-    let mut child = Command::new(BIN)
+    let mut child = bin()
         .args(["sweep", s, "--quiet", "--threads", "1", "--out"])
         .arg(&cut)
         .stderr(Stdio::null())
