@@ -6,13 +6,17 @@
 //! as `points/<i>.csv`. The final `sweep_summary.csv` is assembled from those
 //! files, so an interrupted sweep completed with `--resume` ends with the same
 //! bytes as an uninterrupted one. See `sweep::store` for the folder layout.
+//!
+//! Test hook: [`HALT_AFTER_POINTS`] stops a sweep at a known point, so that
+//! the tests can interrupt it deterministically.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use clap::Args;
+use indicatif::ProgressBar;
 
 use super::{default_out, now_secs, pool, progress_bar, BadInput};
 use crate::outcome::Metrics;
@@ -67,15 +71,74 @@ fn bad_input(e: SweepError) -> anyhow::Error {
 /// scenarios; results do not depend on it).
 const GROUP: usize = 64;
 
-/// Runs `standoff sweep`.
-pub fn cmd_sweep(a: SweepArgs) -> Result<()> {
-    match a.resume.clone() {
-        Some(dir) => resume(a, &dir),
-        None => start(a),
+/// Test hook, for the tests only: with this environment variable set to
+/// `k`, the sweep, once exactly `k` points have been written in this
+/// invocation (their files committed), stops as an interruption would
+/// stop it: it writes no more points, no sweep_summary.csv and no
+/// manifest, prints a line saying that it halted to stderr, and sleeps
+/// until it is killed (should nobody kill it, it fails after
+/// [`HALT_WAIT`], still writing nothing). `0` halts before the first
+/// point; a `k` larger than the number of points to run never halts.
+/// Unset, it changes nothing.
+pub const HALT_AFTER_POINTS: &str = "STANDOFF_TEST_HALT_AFTER_POINTS";
+
+/// How long a sweep halted by [`HALT_AFTER_POINTS`] waits to be killed.
+const HALT_WAIT: Duration = Duration::from_secs(600);
+
+/// How `execute` behaves, apart from what it computes and writes.
+#[derive(Debug, Clone, Copy)]
+struct Behaviour {
+    /// No progress bar and no closing message.
+    quiet: bool,
+    /// The test hook [`HALT_AFTER_POINTS`], if set.
+    halt_after_points: Option<usize>,
+}
+
+/// The value of the test hook [`HALT_AFTER_POINTS`] (read before anything is written).
+fn halt_after_points() -> Result<Option<usize>> {
+    let Some(v) = std::env::var_os(HALT_AFTER_POINTS) else {
+        return Ok(None);
+    };
+    match v.to_str().and_then(|t| t.parse().ok()) {
+        Some(k) => Ok(Some(k)),
+        None => Err(BadInput(format!(
+            "{HALT_AFTER_POINTS}={}: expected a number of points (it is a test hook: unset it)",
+            v.to_string_lossy()
+        ))
+        .into()),
     }
 }
 
-fn start(a: SweepArgs) -> Result<()> {
+/// The test hook's halt, once `written` points are written: says so and
+/// waits to be killed; the error if nobody kills it.
+fn halt(pb: &ProgressBar, written: usize) -> anyhow::Error {
+    pb.abandon();
+    eprintln!(
+        "standoff: halted after {written} points were written ({HALT_AFTER_POINTS} is set); waiting to be killed"
+    );
+    let t0 = Instant::now();
+    while t0.elapsed() < HALT_WAIT {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    anyhow::anyhow!(
+        "halted by {HALT_AFTER_POINTS} and not killed within {} s",
+        HALT_WAIT.as_secs()
+    )
+}
+
+/// Runs `standoff sweep`.
+pub fn cmd_sweep(a: SweepArgs) -> Result<()> {
+    let how = Behaviour {
+        quiet: a.quiet,
+        halt_after_points: halt_after_points()?,
+    };
+    match a.resume.clone() {
+        Some(dir) => resume(a, &dir, how),
+        None => start(a, how),
+    }
+}
+
+fn start(a: SweepArgs, how: Behaviour) -> Result<()> {
     let path = a
         .sweep
         .as_deref()
@@ -110,10 +173,10 @@ fn start(a: SweepArgs) -> Result<()> {
     )?;
     // The state last: a folder with a state file has its copies.
     write_bytes(&dir, store::STATE, state.to_json().as_bytes())?;
-    execute(&dir, &sw, &state, &points, pool, a.quiet, true)
+    execute(&dir, &sw, &state, &points, pool, how, true)
 }
 
-fn resume(a: SweepArgs, dir_path: &Path) -> Result<()> {
+fn resume(a: SweepArgs, dir_path: &Path, how: Behaviour) -> Result<()> {
     let (state, sweep_text, base_text) = store::read_folder(dir_path).map_err(bad_input)?;
     if state.version != env!("CARGO_PKG_VERSION") {
         return Err(BadInput(format!(
@@ -165,7 +228,7 @@ fn resume(a: SweepArgs, dir_path: &Path) -> Result<()> {
     sw.validate(&points).map_err(bad_input)?;
     let pool = pool(a.threads)?;
     let dir = OutputDir::create(dir_path)?;
-    execute(&dir, &sw, &state, &points, pool, a.quiet, false)
+    execute(&dir, &sw, &state, &points, pool, how, false)
 }
 
 fn write_bytes(dir: &OutputDir, name: &str, bytes: &[u8]) -> Result<()> {
@@ -184,9 +247,10 @@ fn execute(
     state: &State,
     points: &[Point],
     pool: Pool,
-    quiet: bool,
+    how: Behaviour,
     fresh: bool,
 ) -> Result<()> {
+    let quiet = how.quiet;
     let started = now_secs();
     let t0 = Instant::now();
     let root = dir.path().to_path_buf();
@@ -197,6 +261,11 @@ fn execute(
         .filter(|p| fresh || !store::point_done(&root, p.index, state.runs_csv))
         .collect();
     let pb = progress_bar(pending.len() as u64 * state.replicates, quiet, "runs");
+    // Points written so far by this invocation (for the test hook).
+    let mut written = 0usize;
+    if how.halt_after_points == Some(written) {
+        return Err(halt(&pb, written));
+    }
     for group in pending.chunks(GROUP) {
         let scenarios = group
             .iter()
@@ -240,6 +309,10 @@ fn execute(
                         let mut bytes = header.clone();
                         bytes.extend(store::encode_csv(rows)?);
                         write_bytes(dir, &store::point_file(p.index), &bytes)?;
+                        written += 1;
+                        if how.halt_after_points == Some(written) {
+                            return Err(halt(&pb, written));
+                        }
                     }
                 }
                 Ok(())

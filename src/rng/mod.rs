@@ -4,7 +4,7 @@
 //!
 //! The conversions below are written here rather than taken from `rand`'s
 //! distributions so that results depend only on the ChaCha8 stream, which is
-//! pinned (see tests/vector.rs).
+//! pinned (see tests/it/vector.rs).
 
 pub mod dist;
 

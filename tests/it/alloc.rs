@@ -1,23 +1,44 @@
 //! The engine allocates nothing per round: with a reused `Workspace` and
 //! `Outcome`, a whole run of the built-in scenario makes no heap allocation.
+//!
+//! The global allocator of the test binary counts allocations per thread:
+//! the other tests run on other threads at the same time, and the test
+//! harness's own threads allocate now and then, so the test compares the
+//! counter of its own thread before and after the simulated runs.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::cell::Cell;
 
 struct Counting;
 
-static ALLOCS: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    // A const initialiser and a type without Drop: accessing it never
+    // allocates or registers a destructor, so the allocator may use it.
+    static ALLOCS: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Counts one allocation of the current thread.
+fn count() {
+    // `try_with` fails only while the thread's locals are being torn down:
+    // those allocations are nobody's measurement.
+    let _ = ALLOCS.try_with(|n| n.set(n.get() + 1));
+}
+
+/// Allocations (and reallocations) made so far by the current thread.
+fn allocs_of_this_thread() -> u64 {
+    ALLOCS.with(Cell::get)
+}
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCS.fetch_add(1, Ordering::Relaxed);
+        count();
         System.alloc(layout)
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         System.dealloc(ptr, layout)
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCS.fetch_add(1, Ordering::Relaxed);
+        count();
         System.realloc(ptr, layout, new_size)
     }
 }
@@ -34,12 +55,16 @@ fn simulating_runs_with_a_reused_workspace_does_not_allocate() {
         .map(|i| standoff::rng::run_rng(standoff::rng::RunCoord::new(7, 0, i)))
         .collect();
     let mut rounds = 0u64;
-    let before = ALLOCS.load(Ordering::Relaxed);
+    let before = allocs_of_this_thread();
     for rng in rngs.iter_mut() {
         standoff::engine::simulate(&scn, rng, &mut ws, &mut out, &mut ());
         rounds += out.end_round as u64;
     }
-    let after = ALLOCS.load(Ordering::Relaxed);
+    let after = allocs_of_this_thread();
     assert!(rounds > 3000, "the runs did run ({rounds} rounds)");
     assert_eq!(after - before, 0, "allocations during {rounds} rounds");
+    // The counter does see this thread's allocations.
+    let v = std::hint::black_box(vec![0u8; 64]);
+    assert!(allocs_of_this_thread() > after, "an allocation is counted");
+    drop(v);
 }

@@ -3,22 +3,21 @@
 //! scenario and `tests/configs/good/minimal.toml`.
 
 use std::fs;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use standoff::cli::sweep::HALT_AFTER_POINTS;
 use standoff::config;
 use standoff::runner::{self, PointEvent, PointSpec, Pool, RunSpec};
 use standoff::stats::RunStats;
 
-const BIN: &str = env!("CARGO_BIN_EXE_standoff");
+use crate::common::{bin, read};
 
 /// A fresh folder for one test.
 fn tmp(name: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("sweep-{name}"));
-    let _ = fs::remove_dir_all(&d);
-    fs::create_dir_all(&d).unwrap();
-    d
+    crate::common::scratch("sweep", name)
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
@@ -28,7 +27,7 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 }
 
 fn sweep(args: &[&str]) -> Output {
-    Command::new(BIN)
+    bin()
         .arg("sweep")
         .args(args)
         .arg("--quiet")
@@ -48,10 +47,6 @@ fn ok(out: Output) -> Output {
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn read(p: impl AsRef<Path>) -> String {
-    fs::read_to_string(p.as_ref()).unwrap_or_else(|e| panic!("{}: {e}", p.as_ref().display()))
 }
 
 /// Every file under `dir` (relative paths), sorted.
@@ -196,7 +191,7 @@ fn common_seeding_reproduces_a_plain_run_of_the_points_scenario() {
         d.join("sw").to_str().unwrap(),
     ]));
     // delay_cost = 0.24 is the built-in value: point 0 is the built-in scenario.
-    ok(Command::new(BIN)
+    ok(bin()
         .args([
             "run",
             "--runs",
@@ -257,65 +252,94 @@ fn a_resumed_sweep_ends_with_the_same_files() {
     assert_same_outputs(&full, &cut);
 }
 
+/// A child process, killed when dropped: a failing test leaves no halted
+/// sweep behind.
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 #[test]
 fn a_sweep_interrupted_by_sigint_resumes_to_the_same_files() {
+    const HALT: usize = 5;
     let d = tmp("sigint");
-    // 60 points of 2 chunks: the runner reports points in batches of 64
-    // chunks, so at one thread the first 32 points are written about halfway.
-    let text = "version = 1\ndesign = \"grid\"\nreplicates = 2000\n\
-         [[param]]\npath = \"players.korea.delay_cost\"\nfrom = 0.1\nto = 0.5\nsteps = 60\n";
+    let text = "version = 1\ndesign = \"grid\"\nreplicates = 1500\n\
+         [[param]]\npath = \"players.korea.delay_cost\"\nfrom = 0.1\nto = 0.5\nsteps = 12\n";
     let s = write(&d, "s.toml", text);
     let s = s.to_str().unwrap();
     let cut = d.join("cut");
-    let mut child = Command::new(BIN)
-        .args(["sweep", s, "--quiet", "--threads", "1", "--out"])
-        .arg(&cut)
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let done = || {
-        fs::read_dir(cut.join("points")).map_or(0, |r| {
-            r.filter(|e| {
-                e.as_ref()
-                    .unwrap()
-                    .path()
-                    .extension()
-                    .is_some_and(|x| x == "csv")
-            })
-            .count()
-        })
-    };
-    let t0 = Instant::now();
-    let mut finished_first = false;
-    while done() == 0 && t0.elapsed() < Duration::from_secs(120) {
-        if child.try_wait().unwrap().is_some() {
-            finished_first = true;
+    // The test hook halts the sweep once HALT point files are committed,
+    // and says so on stderr: the interruption comes at a known point.
+    let mut guard = KillOnDrop(
+        bin()
+            .args(["sweep", s, "--quiet", "--threads", "2", "--out"])
+            .arg(&cut)
+            .env(HALT_AFTER_POINTS, HALT.to_string())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let child = &mut guard.0;
+    let mut said = String::new();
+    for line in BufReader::new(child.stderr.take().unwrap()).lines() {
+        let line = line.unwrap();
+        said.push_str(&line);
+        said.push('\n');
+        if line.contains("halted") {
             break;
         }
-        std::thread::sleep(Duration::from_millis(2));
     }
-    if !finished_first {
-        let pid = child.id().to_string();
-        let _ = Command::new("kill").args(["-INT", &pid]).status();
-        // SIGINT may be ignored (inherited from a non-interactive shell): kill then.
-        let t1 = Instant::now();
-        while child.try_wait().unwrap().is_none() && t1.elapsed() < Duration::from_millis(500) {
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        let _ = child.kill();
+    assert!(
+        said.contains(&format!("halted after {HALT} points were written")),
+        "the sweep did not halt: {said}"
+    );
+    // SIGINT, then SIGKILL if SIGINT is ignored (as it is in a process
+    // started in the background by a non-interactive shell).
+    let pid = child.id().to_string();
+    let _ = Command::new("kill").args(["-INT", &pid]).status();
+    let t0 = Instant::now();
+    while child.try_wait().unwrap().is_none() && t0.elapsed() < Duration::from_millis(500) {
+        std::thread::sleep(Duration::from_millis(5));
     }
+    let _ = child.kill();
     let status = child.wait().unwrap();
-    if !status.success() {
-        // Interrupted: some points are written, and the folder does not look complete.
-        assert!(done() > 0 && done() < 60, "{} points written", done());
-        assert!(!cut.join("manifest.json").exists());
-        assert!(!cut.join("sweep_summary.csv").exists());
-    }
+    assert!(!status.success(), "{status}");
+    // Exactly the first HALT points are written, nothing half-written, and
+    // the folder does not look complete.
+    let mut written: Vec<String> = fs::read_dir(cut.join("points"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    let mut want: Vec<String> = (0..HALT).map(|i| format!("{i}.csv")).collect();
+    want.sort();
+    assert_eq!(written, want);
+    assert!(!cut.join("manifest.json").exists());
+    assert!(!cut.join("sweep_summary.csv").exists());
     ok(sweep(&["--resume", cut.to_str().unwrap()]));
     let full = d.join("full");
     ok(sweep(&[s, "--out", full.to_str().unwrap()]));
-    // .partial files the kill left behind were replaced by the resumed points.
     assert_same_outputs(&full, &cut);
+}
+
+#[test]
+fn the_halt_test_hook_refuses_a_value_that_is_not_a_number_before_anything_is_written() {
+    let d = tmp("hook");
+    let s = write(&d, "s.toml", LEVERS);
+    let out = d.join("out");
+    let o = bin()
+        .args(["sweep", s.to_str().unwrap(), "--quiet", "--out"])
+        .arg(&out)
+        .env(HALT_AFTER_POINTS, "five")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains(HALT_AFTER_POINTS), "{}", stderr(&o));
+    assert!(!out.exists());
 }
 
 #[test]

@@ -10,7 +10,6 @@
 //! of Δ; Monte Carlo rates are within 4 standard errors.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use standoff::config;
 use standoff::engine::{Observer, RoundRecord};
@@ -19,6 +18,8 @@ use standoff::outcome::{Outcome, OutcomeKind};
 use standoff::rng::RunCoord;
 use standoff::runner::{self, Pool, RunSpec};
 use standoff::theory::{self, Row, Settings, Source};
+
+use crate::common::{bin, scratch};
 
 fn theory_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("configs/theory")
@@ -453,7 +454,7 @@ fn new_strategies_run_in_the_2025_scenario() {
 
 #[test]
 fn validate_command_prints_the_table_and_exits_0() {
-    let out = Command::new(env!("CARGO_BIN_EXE_standoff"))
+    let out = bin()
         .args(["validate", "--runs", "4000", "--dir"])
         .arg(theory_dir())
         .output()
@@ -474,9 +475,7 @@ fn validate_command_prints_the_table_and_exits_0() {
 #[test]
 fn validate_command_exits_1_naming_failing_cases() {
     // A copy of the theory configs in which a plays hardliner in Rubinstein's game.
-    let d = std::env::temp_dir().join(format!("standoff-theory-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
+    let d = scratch("theory", "broken");
     for e in std::fs::read_dir(theory_dir()).unwrap() {
         let p = e.unwrap().path();
         std::fs::copy(&p, d.join(p.file_name().unwrap())).unwrap();
@@ -490,7 +489,7 @@ fn validate_command_exits_1_naming_failing_cases() {
     );
     assert_ne!(text, broken);
     std::fs::write(&r, broken).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_standoff"))
+    let out = bin()
         .args(["validate", "--case", "rubinstein,stahl", "--dir"])
         .arg(&d)
         .output()

@@ -6,7 +6,8 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+use crate::common::{bin, scratch};
 
 const RUNS: &str = "3000";
 const SEED: &str = "11";
@@ -42,10 +43,8 @@ fn check(name: &str, got: &[u8]) {
 
 #[test]
 fn builtin_scenario_outputs_are_pinned() {
-    let dir = std::env::temp_dir().join(format!("standoff-golden-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    let bin = env!("CARGO_BIN_EXE_standoff");
-    let out = Command::new(bin)
+    let dir = scratch("golden", "builtin");
+    let out = bin()
         .args([
             "run",
             "--runs",
@@ -69,7 +68,7 @@ fn builtin_scenario_outputs_are_pinned() {
     check("summary.csv", &read("summary.csv"));
     check("survival.csv", &read("survival.csv"));
     check("runs.csv.fnv", fnv1a(&read("runs.csv")).as_bytes());
-    let rep = Command::new(bin)
+    let rep = bin()
         .args(["replay", "--seed", SEED, "--run", REPLAY_RUN])
         .output()
         .unwrap();

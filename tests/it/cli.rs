@@ -3,17 +3,12 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_standoff"))
-}
+use crate::common::{bin, read};
 
 fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("standoff-cli-{}-{name}", std::process::id()));
-    let _ = fs::remove_dir_all(&d);
-    fs::create_dir_all(&d).unwrap();
-    d
+    crate::common::scratch("cli", name)
 }
 
 fn run_ok(args: &[&str]) -> Output {
@@ -44,10 +39,6 @@ fn run_builtin(dir: &Path, runs: u32, seed: u32, threads: u32, extra: &[&str]) {
     run_ok(&args);
 }
 
-fn read(p: &Path) -> String {
-    fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
-
 #[test]
 fn run_writes_five_files_with_one_row_per_run() {
     let d = scratch("five");
@@ -61,19 +52,18 @@ fn run_writes_five_files_with_one_row_per_run() {
     ] {
         assert!(d.join(f).is_file(), "{f} missing");
     }
-    let runs = read(&d.join("runs.csv"));
+    let runs = read(d.join("runs.csv"));
     assert_eq!(runs.lines().count(), 2501);
     let header = runs.lines().next().unwrap();
     assert!(header.starts_with("run,master_seed,point,replicate,outcome,end_round,end_date,"));
     assert!(header.contains("lever_visa_review") && header.contains("cash_share"));
-    let summary = read(&d.join("summary.csv"));
+    let summary = read(d.join("summary.csv"));
     assert_eq!(
         summary.lines().next().unwrap(),
         "metric,count,mean,sd,min,p5,p25,p50,p75,p95,max,ci95_lo,ci95_hi"
     );
     assert!(summary.lines().any(|l| l.starts_with("deal,2500,")));
-    let manifest: serde_json::Value =
-        serde_json::from_str(&read(&d.join("manifest.json"))).unwrap();
+    let manifest: serde_json::Value = serde_json::from_str(&read(d.join("manifest.json"))).unwrap();
     assert_eq!(manifest["complete"], true);
     assert_eq!(manifest["runs"], 2500);
     assert_eq!(manifest["master_seed"], 7);
@@ -99,13 +89,13 @@ fn outputs_are_byte_identical_across_thread_counts_and_differ_across_seeds() {
     run_builtin(&c, 3000, 8, 2, &[]);
     for f in ["runs.csv", "summary.csv", "histograms.csv", "survival.csv"] {
         assert_eq!(
-            read(&a.join(f)),
-            read(&b.join(f)),
+            read(a.join(f)),
+            read(b.join(f)),
             "{f} differs between 1 and 2 threads"
         );
     }
-    assert_ne!(read(&a.join("runs.csv")), read(&c.join("runs.csv")));
-    assert_ne!(read(&a.join("summary.csv")), read(&c.join("summary.csv")));
+    assert_ne!(read(a.join("runs.csv")), read(c.join("runs.csv")));
+    assert_ne!(read(a.join("summary.csv")), read(c.join("summary.csv")));
 }
 
 #[test]
@@ -114,14 +104,14 @@ fn summaries_do_not_depend_on_writing_runs_csv() {
     run_builtin(&a, 1500, 3, 2, &[]);
     run_builtin(&b, 1500, 3, 2, &["--no-runs-csv"]);
     assert!(!b.join("runs.csv").exists());
-    assert_eq!(read(&a.join("summary.csv")), read(&b.join("summary.csv")));
+    assert_eq!(read(a.join("summary.csv")), read(b.join("summary.csv")));
 }
 
 #[test]
 fn replay_ends_with_the_outcome_of_the_same_row_of_runs_csv() {
     let d = scratch("replay");
     run_builtin(&d, 1200, 7, 2, &[]);
-    let runs = read(&d.join("runs.csv"));
+    let runs = read(d.join("runs.csv"));
     let mut lines = runs.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
     let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
