@@ -27,20 +27,47 @@ fn expected_rounds(scn: &Scenario, lv: &Lever, t: u32) -> f64 {
     lv.credibility * rounds
 }
 
+/// [`expected_rounds`] of every lever in every round, built once per
+/// workspace (a round only looks it up).
+#[derive(Debug, Clone)]
+pub struct Outlook {
+    rounds: Vec<f64>,
+    stride: usize,
+}
+
+impl Outlook {
+    /// The table for `scn`.
+    pub fn new(scn: &Scenario) -> Outlook {
+        let stride = scn.clock.horizon as usize + 1;
+        let rounds = scn
+            .levers
+            .iter()
+            .flat_map(|lv| (0..stride as u32).map(move |t| expected_rounds(scn, lv, t)))
+            .collect();
+        Outlook { rounds, stride }
+    }
+
+    #[inline]
+    fn get(&self, lever: usize, t: u32) -> f64 {
+        self.rounds[lever * self.stride + t as usize]
+    }
+}
+
 /// Whether `lv` could still be used: not in force, uses left, a policy.
 fn is_threat(lv: &Lever, ls: &LeverState) -> bool {
     !ls.active && ls.uses < lv.max_uses && lv.policy != LeverPolicy::Never
 }
 
-/// Books round costs, expected threats and concession rates in round `t`.
-pub fn phase(scn: &Scenario, t: u32, st: &mut RunState) {
+/// Books round costs, expected threats (when `outlook` is given: some
+/// strategy reads them) and concession rates in round `t`.
+#[inline(always)]
+pub fn phase(scn: &Scenario, t: u32, st: &mut RunState, outlook: Option<&Outlook>) {
     for s in st.sides.iter_mut() {
         s.clock.reset_rate();
         s.costs.reset_pressure();
     }
-    for (lv, ls) in scn.levers.iter().zip(&st.levers) {
-        if is_threat(lv, ls) {
-            let r = expected_rounds(scn, lv, t);
+    for (li, (lv, ls)) in scn.levers.iter().zip(&st.levers).enumerate() {
+        if let Some(r) = outlook.filter(|_| is_threat(lv, ls)).map(|o| o.get(li, t)) {
             let one_off = lv.credibility * lv.one_off_cost;
             st.sides[lv.target]
                 .costs

@@ -5,6 +5,7 @@ use super::state::RunState;
 use crate::model::Scenario;
 
 /// Applies the focal deadline's costs if round `t` is its round.
+#[inline(always)]
 pub fn phase(scn: &Scenario, t: u32, st: &mut RunState) {
     let Some(f) = &scn.clock.focal else {
         return;

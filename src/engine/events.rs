@@ -8,6 +8,7 @@ use crate::outcome::Outcome;
 /// Fires this round's events (`u[e]`: event `e`'s uniform), recording them
 /// in `st.fired` and `out.event_counts`. `mid` is the offer assumed on the
 /// table before the first offer.
+#[inline(always)]
 pub fn phase(scn: &Scenario, t: u32, st: &mut RunState, u: &[f64], mid: &[f64], out: &mut Outcome) {
     let lever_hazard: f64 = scn
         .levers
@@ -32,6 +33,7 @@ pub fn phase(scn: &Scenario, t: u32, st: &mut RunState, u: &[f64], mid: &[f64], 
 }
 
 /// Whether `ev` fires in round `t` given its uniform `u`.
+#[inline(always)]
 fn fires(
     scn: &Scenario,
     ev: &Event,
@@ -70,6 +72,7 @@ fn fires(
     }
 }
 
+#[inline(always)]
 fn apply(s: &mut SideState, e: &Effect) {
     s.costs.charge(e.one_off_cost);
     s.costs.add_flow(e.flow_cost);

@@ -7,6 +7,7 @@ use crate::outcome::Outcome;
 
 /// Expires and pulls levers in round `t` (`u[l]`: lever `l`'s uniform),
 /// recording uses in `st.used` and `out.lever_uses`.
+#[inline(always)]
 pub fn phase(scn: &Scenario, t: u32, st: &mut RunState, u: &[f64], out: &mut Outcome) {
     for (li, lv) in scn.levers.iter().enumerate() {
         let ls = &mut st.levers[li];
@@ -38,6 +39,7 @@ pub fn phase(scn: &Scenario, t: u32, st: &mut RunState, u: &[f64], out: &mut Out
 }
 
 /// Whether the owner's policy calls for using `lv` in round `t`.
+#[inline(always)]
 fn wants(scn: &Scenario, lv: &Lever, t: u32, owner: &SideState) -> bool {
     let horizon = scn.clock.horizon;
     match lv.policy {

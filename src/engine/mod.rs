@@ -61,16 +61,21 @@ pub struct Workspace {
     draws: RoundDraws,
     mid: Vec<f64>,
     bidders: [Bidder; 2],
+    /// The levers' outlook, when a strategy reads threats.
+    outlook: Option<costs::Outlook>,
 }
 
 impl Workspace {
     /// Buffers sized for `scn`, and its strategies.
     pub fn new(scn: &Scenario) -> Workspace {
+        let bidders = [Bidder::new(scn, 0), Bidder::new(scn, 1)];
+        let threats = bidders.iter().any(Bidder::reads_threats);
         Workspace {
             state: RunState::new(scn),
             draws: RoundDraws::new(scn),
             mid: vec![0.5; scn.issues.len()],
-            bidders: [Bidder::new(scn, 0), Bidder::new(scn, 1)],
+            bidders,
+            outlook: threats.then(|| costs::Outlook::new(scn)),
         }
     }
 }
@@ -89,6 +94,7 @@ pub fn simulate<O: Observer>(
         draws: d,
         mid,
         bidders,
+        outlook,
     } = ws;
     st.reset(scn, types);
     start_outcome(out, &types);
@@ -98,7 +104,7 @@ pub fn simulate<O: Observer>(
         events::phase(scn, t, st, &d.event, mid, out);
         deadline::phase(scn, t, st);
         levers::phase(scn, t, st, &d.lever, out);
-        costs::phase(scn, t, st);
+        costs::phase(scn, t, st, outlook.as_ref());
         let offer = offer::phase(scn, t, st, bidders, d.proposer);
         let response = response::phase(scn, t, st, bidders, &offer, d.ratify, out);
         obs.round(&RoundRecord {
@@ -135,7 +141,7 @@ fn start_outcome(out: &mut Outcome, types: &[DrawnType; 2]) {
 /// A round ended with talks still open: strategies see it, time passes.
 fn end_round(scn: &Scenario, st: &mut RunState, bidders: &[Bidder; 2]) {
     for (side, s) in st.sides.iter_mut().enumerate() {
-        bidders[side].get().observe(&mut s.mind, Seen::RoundEnd);
+        bidders[side].observe(&mut s.mind, Seen::RoundEnd);
         s.costs.discount_pow *= scn.players[side].discount;
     }
 }

@@ -35,6 +35,7 @@ impl Offer {
 /// `ahead`: its clock advanced by one round's rate, discounted once more);
 /// `opp` is the opponent's state (only its public parts are read: the
 /// public shift of its no-deal value, its pressure, threats and rate).
+#[inline(always)]
 pub fn target_input(
     scn: &Scenario,
     side: Side,
@@ -71,6 +72,7 @@ pub fn target_input(
 }
 
 /// Picks the proposer (`u`: the proposer draw) and makes its offer.
+#[inline(always)]
 pub fn phase(scn: &Scenario, t: u32, st: &mut RunState, bidders: &[Bidder; 2], u: f64) -> Offer {
     let proposer = match scn.protocol.proposer {
         ProposerRule::Alternate { first } => alternate_proposer(first, t),
@@ -89,7 +91,7 @@ pub fn phase(scn: &Scenario, t: u32, st: &mut RunState, bidders: &[Bidder; 2], u
     } else {
         (s1, &*s0)
     };
-    let bidder = bidders[proposer].get();
+    let bidder = &bidders[proposer];
     let inp = target_input(scn, proposer, s, t, false, no_deal[proposer], opp);
     let tau = bidder.target(scn, proposer, &inp, &s.mind);
     bidder.observe(&mut s.mind, Seen::OwnOffer { target: tau });

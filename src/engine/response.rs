@@ -19,6 +19,7 @@ use crate::outcome::{Outcome, OutcomeKind};
 
 /// The responder answers `offer` in round `t` (`ratify_draws`: each side's
 /// ratification uniform); ends the run in `st.end` on a deal or a breakdown.
+#[inline(always)]
 pub fn phase(
     scn: &Scenario,
     t: u32,
@@ -37,7 +38,7 @@ pub fn phase(
             utility: u_resp,
             opp_net,
         };
-        bidders[responder].get().observe(&mut s.mind, seen);
+        bidders[responder].observe(&mut s.mind, seen);
         s.offers.received(u_resp, PROGRESS);
     }
     let rp = &scn.players[responder];
@@ -58,9 +59,7 @@ pub fn phase(
         // what the offer gave it (beyond the acceptance tolerance).
         let opp_net = u_resp - offer.shift[responder] + ACCEPT_TOLERANCE;
         let s = &mut st.sides[proposer];
-        bidders[proposer]
-            .get()
-            .observe(&mut s.mind, Seen::Rejected { opp_net });
+        bidders[proposer].observe(&mut s.mind, Seen::Rejected { opp_net });
     }
     match response {
         Response::Accept => {
@@ -78,6 +77,7 @@ pub fn phase(
 /// What rejecting is worth to the responder: its no-deal value in the last
 /// round; before it, the continuation of what it expects to settle at next
 /// round (its strategy's expectation, or else its own next offer).
+#[inline(always)]
 fn continuation_value(
     scn: &Scenario,
     t: u32,
@@ -91,7 +91,7 @@ fn continuation_value(
         return nd;
     }
     let s = &st.sides[responder];
-    let bidder = bidders[responder].get();
+    let bidder = &bidders[responder];
     let u_next = match bidder.expected_next(t + 1) {
         Some(u) => u,
         None => {
@@ -112,6 +112,7 @@ fn continuation_value(
 }
 
 /// Sends the accepted offer home (`u`: each side's ratification draw).
+#[inline(always)]
 fn ratify(scn: &Scenario, st: &mut RunState, offer: &Offer, u: [f64; 2]) -> Response {
     let mut all = true;
     for (side, s) in st.sides.iter_mut().enumerate() {
@@ -142,6 +143,7 @@ fn ratify(scn: &Scenario, st: &mut RunState, offer: &Offer, u: [f64; 2]) -> Resp
 /// Whether the responder walks away from a rejected offer: it may, the offer
 /// is below its no-deal value, it has conceded to its floor, and its no-deal
 /// value beats the best deal it expects the other to accept.
+#[inline(always)]
 fn walks_away(scn: &Scenario, st: &RunState, offer: &Offer) -> bool {
     let responder = offer.responder();
     let s = &st.sides[responder];
@@ -156,6 +158,7 @@ fn walks_away(scn: &Scenario, st: &RunState, offer: &Offer) -> bool {
 /// The best deal `side` expects the other to accept: on `side`'s own path,
 /// the first point worth the other's estimated reservation value, where the
 /// estimate is the prior mean capped by what the other last offered itself.
+#[inline(always)]
 fn best_expected(scn: &Scenario, st: &RunState, side: usize) -> f64 {
     let opp = 1 - side;
     let prior = scn.players[opp].types.reservation.mean();

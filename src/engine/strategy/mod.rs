@@ -7,7 +7,7 @@
 //!
 //! One file per strategy. A new strategy is a new file here with a type
 //! implementing [`Strategy`], plus its registration: a variant of
-//! [`Bidder`] and its arm in [`Bidder::new`] and [`Bidder::get`] (and its
+//! [`Bidder`], its arm in [`Bidder::new`] and in the `each!` dispatch (and its
 //! `model::Strategy` variant with its row in the config's kind table).
 
 mod bayesian;
@@ -163,6 +163,27 @@ pub trait Strategy {
     fn observe(&self, mind: &mut Mind, seen: Seen) {
         mind.remember(seen);
     }
+
+    /// Whether it reads the expected threats (`TargetInput::threat`): the
+    /// costs phase books them only when some strategy does.
+    fn reads_threats(&self) -> bool {
+        false
+    }
+}
+
+/// Calls `$e` with `$s` bound to the registered strategy (static dispatch,
+/// so strategy code inlines into the round). One arm per registration.
+macro_rules! each {
+    ($self:expr, $s:ident => $e:expr) => {
+        match $self {
+            Bidder::TimeDependent($s) => $e,
+            Bidder::TitForTat($s) => $e,
+            Bidder::Hardliner($s) => $e,
+            Bidder::Equilibrium($s) => $e,
+            Bidder::Bayesian($s) => $e,
+            Bidder::Nash($s) => $e,
+        }
+    };
 }
 
 /// The registered strategies (static dispatch: a round allocates nothing).
@@ -199,16 +220,26 @@ impl Bidder {
         }
     }
 
-    /// The strategy behind the registration.
-    #[inline]
-    pub fn get(&self) -> &dyn Strategy {
-        match self {
-            Bidder::TimeDependent(s) => s,
-            Bidder::TitForTat(s) => s,
-            Bidder::Hardliner(s) => s,
-            Bidder::Equilibrium(s) => s,
-            Bidder::Bayesian(s) => s,
-            Bidder::Nash(s) => s,
-        }
+    /// The target of the registered strategy (see [`Strategy::target`]).
+    #[inline(always)]
+    pub fn target(&self, scn: &Scenario, side: Side, inp: &TargetInput, mind: &Mind) -> f64 {
+        each!(self, s => s.target(scn, side, inp, mind))
+    }
+
+    /// The expected settlement of the registered strategy (see [`Strategy::expected_next`]).
+    #[inline(always)]
+    pub fn expected_next(&self, round: u32) -> Option<f64> {
+        each!(self, s => s.expected_next(round))
+    }
+
+    /// Whether the registered strategy reads threats (see [`Strategy::reads_threats`]).
+    pub fn reads_threats(&self) -> bool {
+        each!(self, s => s.reads_threats())
+    }
+
+    /// The observe hook of the registered strategy (see [`Strategy::observe`]).
+    #[inline(always)]
+    pub fn observe(&self, mind: &mut Mind, seen: Seen) {
+        each!(self, s => s.observe(mind, seen))
     }
 }

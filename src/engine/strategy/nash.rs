@@ -83,6 +83,10 @@ impl Strategy for Nash {
         nash_point(&scn.paths[side], side, own, theirs, w)
     }
 
+    fn reads_threats(&self) -> bool {
+        true
+    }
+
     fn observe(&self, mind: &mut Mind, seen: Seen) {
         mind.remember(seen);
         if matches!(seen, Seen::OfferReceived { .. } | Seen::Rejected { .. }) {
