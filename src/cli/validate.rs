@@ -82,20 +82,19 @@ pub fn cmd_validate(a: ValidateArgs) -> Result<()> {
         .filter(|r| !r.pass())
         .map(|r| r.label())
         .collect();
-    writeln!(
-        o,
-        "# {} of {} checks pass",
-        rows.len() - failed.len(),
-        rows.len()
-    )?;
+    finish(&mut o, &failed, rows.len(), "theory")
+}
+
+/// Prints the closing line; an error (exit 1) names the failed checks.
+fn finish(o: &mut impl Write, failed: &[String], total: usize, what: &str) -> Result<()> {
+    writeln!(o, "# {} of {total} checks pass", total - failed.len())?;
     o.flush()?;
     if failed.is_empty() {
         Ok(())
     } else {
         anyhow::bail!(
-            "{} of {} theory checks failed: {}",
+            "{} of {total} {what} checks failed: {}",
             failed.len(),
-            rows.len(),
             failed.join("; ")
         )
     }
@@ -118,21 +117,5 @@ fn cmd_statics(a: &ValidateArgs) -> Result<()> {
         .filter(|c| !c.pass())
         .map(|c| format!("{}: {}", c.change, c.measure))
         .collect();
-    writeln!(
-        o,
-        "# {} of {} checks pass",
-        checks.len() - failed.len(),
-        checks.len()
-    )?;
-    o.flush()?;
-    if failed.is_empty() {
-        Ok(())
-    } else {
-        anyhow::bail!(
-            "{} of {} comparative-statics checks failed: {}",
-            failed.len(),
-            checks.len(),
-            failed.join("; ")
-        )
-    }
+    finish(&mut o, &failed, checks.len(), "comparative-statics")
 }

@@ -91,30 +91,12 @@ pub(super) const STRATEGIES: Table<RawStrategy, Strategy> = Table {
         Kind {
             name: "bayesian",
             keys: &[Key::default("grid", Whole(BAYESIAN_GRID))],
-            build: |at, s| {
-                let grid = at.get("grid", &s.grid)?;
-                if !(2..=MAX_BAYESIAN_GRID).contains(&grid) {
-                    return bad(
-                        at.key("grid"),
-                        format!("expected a number of grid points in [2, {MAX_BAYESIAN_GRID}], found {grid}"),
-                    );
-                }
-                Ok(Strategy::Bayesian { grid })
-            },
+            build: |at, s| Ok(Strategy::Bayesian { grid: grid(at, s)? }),
         },
         Kind {
             name: "nash",
             keys: &[Key::default("grid", Whole(BAYESIAN_GRID))],
-            build: |at, s| {
-                let grid = at.get("grid", &s.grid)?;
-                if !(2..=MAX_BAYESIAN_GRID).contains(&grid) {
-                    return bad(
-                        at.key("grid"),
-                        format!("expected a number of grid points in [2, {MAX_BAYESIAN_GRID}], found {grid}"),
-                    );
-                }
-                Ok(Strategy::Nash { grid })
-            },
+            build: |at, s| Ok(Strategy::Nash { grid: grid(at, s)? }),
         },
     ],
 };
@@ -166,6 +148,18 @@ impl Kinded for RawStrategy {
     fn kind(&self) -> &str {
         &self.kind
     }
+}
+
+/// The `grid` of a strategy that tabulates a prior (`bayesian`, `nash`).
+fn grid(at: &At, s: &RawStrategy) -> V<u32> {
+    let grid = at.get("grid", &s.grid)?;
+    if !(2..=MAX_BAYESIAN_GRID).contains(&grid) {
+        return bad(
+            at.key("grid"),
+            format!("expected a number of grid points in [2, {MAX_BAYESIAN_GRID}], found {grid}"),
+        );
+    }
+    Ok(grid)
 }
 
 // ---------------------------------------------------------------------------
