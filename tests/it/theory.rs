@@ -144,6 +144,30 @@ fn grid(scn: &Scenario) -> f64 {
 }
 
 #[test]
+fn the_nash_strategy_agrees_at_once_on_the_nash_limit_of_brw() {
+    // Both sides on `nash` in the BRW case: complete information, no costs,
+    // so each demands the asymmetric Nash solution with powers from relative
+    // patience, r_b / (r_a + r_b), and the first offer is accepted.
+    let nash = toml::Value::try_from(toml::toml! { kind = "nash" }).unwrap();
+    for (ra, rb) in [(1.0f64, 3.0f64), (2.0, 1.0), (1.0, 1.0), (0.5, 4.0)] {
+        let d = 0.01;
+        let scn = scenario(
+            "nash.toml",
+            &[
+                ("players.a.discount", f((-ra * d).exp())),
+                ("players.b.discount", f((-rb * d).exp())),
+                ("players.a.strategy", nash.clone()),
+                ("players.b.strategy", nash.clone()),
+            ],
+        );
+        let (x, out) = share_a(&scn);
+        let want = rb / (ra + rb);
+        assert!((x - want).abs() < 2e-3, "r=({ra},{rb}): {x} vs {want}");
+        assert_eq!(out.end_round, 0);
+    }
+}
+
+#[test]
 fn unused_discount_factors_move_the_share_as_rubinstein_says() {
     for (da, db) in [(0.83, 0.61), (0.97, 0.42), (0.31, 0.77)] {
         let scn = scenario(

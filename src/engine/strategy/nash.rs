@@ -14,7 +14,10 @@
 //! truncated by what the other has rejected and offered, as in the
 //! `bayesian` strategy), the public pressure on the other and the other's
 //! known delay cost at its mean factor. Rejections raise the belief, so
-//! demands fall as talks go on: delay is screening.
+//! demands fall as talks go on: delay is screening. Bargaining power (the
+//! exponent of the generalised Nash product) comes from relative patience,
+//! as in BRW's limit of alternating offers, and from resolve and the
+//! concession rate ([`power`]).
 //!
 //! So its offers respond to the incentives: a higher own delay cost, more
 //! pressure from levers, a lower discount factor or an audience cost ahead
@@ -75,11 +78,13 @@ impl Strategy for Nash {
         let opp_pow = po.discount.powi(t as i32);
         let opp_nd = self.estimate(mind) + inp.opp_shift;
         let theirs = impasse_value(scn, opp, t, opp_nd, (opp_cost, inp.opp_threat), opp_pow);
-        // Bargaining power: resolve over concession rate, so a side hardened
-        // by backlash or an event, or slowed by its own demands, weighs more.
-        let power = inp.resolve / inp.rate.max(1e-9);
-        let opp_power = self.opp_resolve / inp.opp_rate.max(1e-9);
-        let w = power / (power + opp_power);
+        let w = power(
+            (
+                -scn.players[side].discount.ln(),
+                inp.resolve / inp.rate.max(1e-9),
+            ),
+            (-po.discount.ln(), self.opp_resolve / inp.opp_rate.max(1e-9)),
+        );
         nash_point(&scn.paths[side], side, own, theirs, w)
     }
 
@@ -92,6 +97,22 @@ impl Strategy for Nash {
         if matches!(seen, Seen::OfferReceived { .. } | Seen::Rejected { .. }) {
             mind.estimate = self.prior.posterior_mean(mind.belief_lo, mind.belief_hi);
         }
+    }
+}
+
+/// A side's bargaining power `w` from (its discount rate r = −ln δ, its
+/// resolve over its concession rate ρ) and the opponent's: `w = r_q ρ_p /
+/// (r_q ρ_p + r_p ρ_q)`. The patience part is Binmore, Rubinstein & Wolinsky's
+/// (1986) η_p = r_q / (r_p + r_q), the power alternating offers give the
+/// more patient side in the limit of short rounds; the ρ part makes a side
+/// hardened by backlash or an event, or slowed by its own demands, weigh
+/// more. Without discounting on either side, only ρ counts.
+pub fn power(own: (f64, f64), opp: (f64, f64)) -> f64 {
+    let (a, b) = (opp.0 * own.1, own.0 * opp.1);
+    if a + b > 0.0 {
+        a / (a + b)
+    } else {
+        own.1 / (own.1 + opp.1)
     }
 }
 
