@@ -443,6 +443,24 @@ pub struct Exposure {
     pub cushion: Option<usize>,
     /// Hazard per unit of issue_value / (reserves + cushion).
     pub slope: f64,
+    /// Convexity of the hazard in issue_value / (reserves + cushion) (1: linear).
+    pub power: f64,
+}
+
+impl Exposure {
+    /// The hazard this exposure adds per round when the exposed issue is at
+    /// `value` and the cushion issue at `cushion`:
+    /// `slope × (value / (reserves + max(cushion, 0)))^power`. The one
+    /// definition, used by the event and by the players who price it.
+    #[inline]
+    pub fn hazard(&self, value: f64, cushion: f64) -> f64 {
+        let d = self.reserves + cushion.max(0.0);
+        if self.power == 1.0 {
+            self.slope * value / d
+        } else {
+            self.slope * (value.max(0.0) / d).powf(self.power)
+        }
+    }
 }
 
 /// What an event does to one player.
@@ -721,7 +739,7 @@ impl Scenario {
     /// without it (the base hazard, which no deal changes), times the loss:
     ///
     /// `T · [(1 − (1 − h)^n) − (1 − (1 − b)^n)] · loss`, with
-    /// `h = min(1, b + slope · cap / (reserves + cushion))` per round and
+    /// `h = min(1, b + slope · (cap / (reserves + cushion))^power)` per round and
     /// `n = 365 / days_per_round` rounds a year.
     pub fn exposure_cost(&self, e: &ExposurePricing, x: &[f64]) -> f64 {
         let Trigger::Hazard {
@@ -739,7 +757,7 @@ impl Scenario {
         if cap <= 0.0 || committed <= 0.0 {
             return 0.0;
         }
-        let h = (base + ex.slope * cap / (ex.reserves + cushion).max(1e-12)).min(1.0);
+        let h = (base + ex.hazard(cap, cushion)).min(1.0);
         let b = base.min(1.0);
         let n = 365.0 / self.clock.days_per_round as f64;
         // (1 − (1 − h)^n) − (1 − (1 − b)^n)

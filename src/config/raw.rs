@@ -815,6 +815,13 @@ pub struct RawExposure {
     pub cushion: Option<String>,
     /// Hazard per unit of value / (reserves + cushion) (>= 0), *required*.
     pub slope: f64,
+    /// Convexity b (> 0) of the hazard in the exposure ratio: the term is
+    /// `slope × (value / (reserves + cushion))^b`. Default 1 (linear).
+    /// THEORY §4's logistic crisis hazard in coverage C = (R + S) / O
+    /// behaves like C^(−b) at small odds, with b = ln M / ln 2 where M
+    /// multiplies the odds when coverage halves (M in [1.5, 4]: b in [0.58, 2]).
+    #[serde(default = "one")]
+    pub power: f64,
 }
 
 /// `[events.NAME.effects.PLAYER]`: what an event does to one player.

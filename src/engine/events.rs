@@ -62,10 +62,8 @@ fn fires(
                     None => mid,
                 };
                 let v = scn.issues[ex.issue].value_at(x[ex.issue]);
-                let cushion = ex
-                    .cushion
-                    .map_or(0.0, |c| scn.issues[c].value_at(x[c]).max(0.0));
-                h += ex.slope * v / (ex.reserves + cushion);
+                let cushion = ex.cushion.map_or(0.0, |c| scn.issues[c].value_at(x[c]));
+                h += ex.hazard(v, cushion);
             }
             u < h.min(1.0)
         }

@@ -38,7 +38,7 @@ pub(super) fn event(base: &str, n: &str, e: &RawEvent, cx: &Cx) -> V<Event> {
     })
 }
 
-/// `exposure = { issue, reserves, cushion, slope }` of a hazard trigger.
+/// `exposure = { issue, reserves, cushion, slope, power }` of a hazard trigger.
 pub(super) fn exposure(base: &str, x: &RawExposure, issues: &[&str]) -> V<Exposure> {
     let issue_idx = |kk: &str, n: &str| -> V<usize> {
         match issues.iter().position(|i| *i == n) {
@@ -60,6 +60,7 @@ pub(super) fn exposure(base: &str, x: &RawExposure, issues: &[&str]) -> V<Exposu
         reserves,
         cushion,
         slope: nonneg(&k(base, "slope"), x.slope, "a slope")?,
+        power: positive(&k(base, "power"), x.power, "a convexity")?,
     })
 }
 

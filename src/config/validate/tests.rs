@@ -47,6 +47,7 @@ fn full_trigger() -> RawTrigger {
             reserves: 10.0,
             cushion: None,
             slope: 0.1,
+            power: 1.0,
         }),
         date: Some(RawDate("2025-01-15".into())),
         probability: Some(0.5),
