@@ -783,6 +783,24 @@ impl Scenario {
 mod tests {
     use super::*;
 
+    #[test]
+    fn an_exposure_hazard_is_linear_by_default_and_convex_with_a_power() {
+        let mut ex = Exposure {
+            issue: 0,
+            reserves: 400.0,
+            cushion: None,
+            slope: 0.1,
+            power: 1.0,
+        };
+        assert_eq!(ex.hazard(20.0, 0.0), 0.1 * 20.0 / 400.0);
+        assert_eq!(ex.hazard(20.0, -5.0), ex.hazard(20.0, 0.0));
+        ex.power = 2.0;
+        let h = |v: f64, c: f64| ex.hazard(v, c);
+        assert!((h(20.0, 100.0) - 0.1 * (20.0f64 / 500.0).powi(2)).abs() < 1e-15);
+        // Convex: doubling the outflow quadruples the added hazard.
+        assert!((h(40.0, 0.0) / h(20.0, 0.0) - 4.0).abs() < 1e-12);
+    }
+
     fn issue(name: &str, w0: f64, w1: f64, e0: f64) -> Issue {
         Issue {
             name: name.into(),
