@@ -8,50 +8,53 @@ use standoff::outcome::Outcome;
 use standoff::rng::{run_rng, RunCoord};
 use standoff::runner::{Pool, RunSpec};
 
-fn one_run(c: &mut Criterion) {
-    let scn = config::builtin().scenario;
-    let mut ws = Workspace::new(&scn);
-    let mut out = Outcome::for_scenario(&scn);
-    // Rounds per run vary; report the mean over the benched seeds.
+/// The built-in scenario with both players on the `nash` strategy.
+fn builtin_nash() -> standoff::model::Scenario {
+    let text = config::builtin()
+        .source
+        .replace(
+            "kind = \"boulware\"\nexponent = 0.5\ndeadline = \"focal\"",
+            "kind = \"nash\"",
+        )
+        .replace(
+            "kind = \"linear\"\nexponent = 1.0\ndeadline = \"horizon\"",
+            "kind = \"nash\"",
+        );
+    config::load_str("nash", &text).unwrap().scenario
+}
+
+/// 256 runs of `scn`, with throughput in rounds (so time per element is
+/// time per round).
+fn bench_runs(c: &mut Criterion, name: &str, scn: &standoff::model::Scenario) {
+    let mut ws = Workspace::new(scn);
+    let mut out = Outcome::for_scenario(scn);
     let seeds = 0..256u64;
-    let rounds: u64 = seeds
-        .clone()
-        .map(|i| {
-            simulate(
-                &scn,
-                &mut run_rng(RunCoord::new(7, 0, i)),
-                &mut ws,
-                &mut out,
-                &mut (),
-            );
-            out.end_round as u64 + 1
-        })
-        .sum();
+    let run_all = |ws: &mut Workspace, out: &mut Outcome| -> u64 {
+        seeds
+            .clone()
+            .map(|i| {
+                simulate(scn, &mut run_rng(RunCoord::new(7, 0, i)), ws, out, &mut ());
+                out.end_round as u64 + 1
+            })
+            .sum()
+    };
+    // Rounds per run vary; report the mean over the benched seeds.
+    let rounds = run_all(&mut ws, &mut out);
     eprintln!(
-        "built-in scenario: {:.2} rounds per run on average",
+        "{name}: {:.2} rounds per run on average",
         rounds as f64 / 256.0
     );
     let mut g = c.benchmark_group("engine");
     g.throughput(Throughput::Elements(rounds));
-    g.bench_function("256_runs_builtin", |b| {
-        b.iter_batched(
-            || (),
-            |_| {
-                for i in seeds.clone() {
-                    simulate(
-                        &scn,
-                        &mut run_rng(RunCoord::new(7, 0, i)),
-                        &mut ws,
-                        &mut out,
-                        &mut (),
-                    );
-                }
-                out.end_round
-            },
-            BatchSize::SmallInput,
-        )
+    g.bench_function(name, |b| {
+        b.iter_batched(|| (), |_| run_all(&mut ws, &mut out), BatchSize::SmallInput)
     });
     g.finish();
+}
+
+fn one_run(c: &mut Criterion) {
+    bench_runs(c, "256_runs_builtin", &config::builtin().scenario);
+    bench_runs(c, "256_runs_builtin_nash", &builtin_nash());
 }
 
 fn runner_bench(c: &mut Criterion) {

@@ -40,6 +40,8 @@ pub struct Nash {
     opp_factor: f64,
     /// The opponent's mean resolve (its resolve is private).
     opp_resolve: f64,
+    /// Discount rates per round, −ln δ, of the side and of its opponent.
+    rates: (f64, f64),
 }
 
 impl Nash {
@@ -54,6 +56,7 @@ impl Nash {
             prior_mean,
             opp_factor: opp.types.delay_cost.mean(),
             opp_resolve: opp.types.resolve.mean(),
+            rates: (-scn.players[side].discount.ln(), -opp.discount.ln()),
         }
     }
 
@@ -93,8 +96,10 @@ impl Strategy for Nash {
     }
 
     fn observe(&self, mind: &mut Mind, seen: Seen) {
+        let before = (mind.belief_lo, mind.belief_hi);
         mind.remember(seen);
-        if matches!(seen, Seen::OfferReceived { .. } | Seen::Rejected { .. }) {
+        // The posterior mean changes only when the belief does.
+        if (mind.belief_lo, mind.belief_hi) != before {
             mind.estimate = self.prior.posterior_mean(mind.belief_lo, mind.belief_hi);
         }
     }
