@@ -82,11 +82,8 @@ impl Strategy for Nash {
         let opp_nd = self.estimate(mind) + inp.opp_shift;
         let theirs = impasse_value(scn, opp, t, opp_nd, (opp_cost, inp.opp_threat), opp_pow);
         let w = power(
-            (
-                -scn.players[side].discount.ln(),
-                inp.resolve / inp.rate.max(1e-9),
-            ),
-            (-po.discount.ln(), self.opp_resolve / inp.opp_rate.max(1e-9)),
+            (self.rates.0, inp.resolve / inp.rate.max(1e-9)),
+            (self.rates.1, self.opp_resolve / inp.opp_rate.max(1e-9)),
         );
         nash_point(&scn.paths[side], side, own, theirs, w)
     }
