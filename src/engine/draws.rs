@@ -6,7 +6,8 @@
 //! Each is one uniform turned into the draw by its quantile function
 //! (`rng::dist`), so a distribution always takes one uniform.
 //!
-//! Then in each round, before any phase acts ([`RoundDraws::draw`]):
+//! Then in each round, each drawn first thing where its phase needs it, so
+//! the order below is the order of the phases (`simulate` is the driver):
 //! 1. one uniform per event, in event order (does it fire?);
 //! 2. one uniform per lever, in lever order (is a threat carried out?);
 //! 3. one uniform for the proposer (used when the protocol draws it);
@@ -33,35 +34,31 @@ pub fn types(scn: &Scenario, rng: &mut RunRng) -> [DrawnType; 2] {
     out
 }
 
-/// The draws of one round (buffers reused across rounds and runs).
-#[derive(Debug, Clone)]
-pub struct RoundDraws {
-    /// One uniform per event.
-    pub event: Vec<f64>,
-    /// One uniform per lever.
-    pub lever: Vec<f64>,
-    /// The proposer's uniform.
-    pub proposer: f64,
-    /// Each side's ratification uniform.
-    pub ratify: [f64; 2],
+/// Draw 1 of a round, once per event in event order, first thing in its
+/// turn of the events phase: does it fire?
+#[inline(always)]
+pub fn event(rng: &mut RunRng) -> f64 {
+    uniform(rng)
 }
 
-impl RoundDraws {
-    /// Buffers sized for `scn`.
-    pub fn new(scn: &Scenario) -> RoundDraws {
-        RoundDraws {
-            event: vec![0.0; scn.events.len()],
-            lever: vec![0.0; scn.levers.len()],
-            proposer: f64::NAN,
-            ratify: [f64::NAN; 2],
-        }
-    }
+/// Draw 2, once per lever in lever order, first thing in its turn of the
+/// levers phase: is a threat carried out?
+#[inline(always)]
+pub fn lever(rng: &mut RunRng) -> f64 {
+    uniform(rng)
+}
 
-    /// Makes the round's draws, in the documented order.
-    pub fn draw(&mut self, rng: &mut RunRng) {
-        self.event.iter_mut().for_each(|u| *u = uniform(rng));
-        self.lever.iter_mut().for_each(|u| *u = uniform(rng));
-        self.proposer = uniform(rng);
-        self.ratify = [uniform(rng), uniform(rng)];
-    }
+/// Draw 3, first thing in the offer phase: who proposes (used under random
+/// recognition).
+#[inline(always)]
+pub fn proposer(rng: &mut RunRng) -> f64 {
+    uniform(rng)
+}
+
+/// Draw 4, one per side in side order, first thing in the response phase:
+/// does each side ratify (used when the offer is accepted)?
+#[inline(always)]
+pub fn ratification(rng: &mut RunRng) -> [f64; 2] {
+    let a = uniform(rng);
+    [a, uniform(rng)]
 }

@@ -1,15 +1,24 @@
 //! Phase 1: exogenous events. Each event whose trigger fires this round
 //! applies its effect to both sides.
 
+use super::draws;
 use super::state::{RunState, SideState};
 use crate::model::{Effect, Event, Scenario, Trigger};
 use crate::outcome::Outcome;
+use crate::rng::RunRng;
 
-/// Fires this round's events (`u[e]`: event `e`'s uniform), recording them
+/// Fires this round's events (each against its uniform, drawn from `rng`), recording them
 /// in `st.fired` and `out.event_counts`. `mid` is the offer assumed on the
 /// table before the first offer.
 #[inline(always)]
-pub fn phase(scn: &Scenario, t: u32, st: &mut RunState, u: &[f64], mid: &[f64], out: &mut Outcome) {
+pub fn phase(
+    scn: &Scenario,
+    t: u32,
+    st: &mut RunState,
+    rng: &mut RunRng,
+    mid: &[f64],
+    out: &mut Outcome,
+) {
     let lever_hazard: f64 = scn
         .levers
         .iter()
@@ -18,10 +27,11 @@ pub fn phase(scn: &Scenario, t: u32, st: &mut RunState, u: &[f64], mid: &[f64], 
         .map(|(l, _)| l.hazard)
         .sum();
     for (ei, ev) in scn.events.iter().enumerate() {
+        let u = draws::event(rng);
         if out.event_counts[ei] >= ev.max_occurrences {
             continue;
         }
-        if !fires(scn, ev, t, u[ei], lever_hazard, st, mid) {
+        if !fires(scn, ev, t, u, lever_hazard, st, mid) {
             continue;
         }
         out.event_counts[ei] += 1;

@@ -1,15 +1,18 @@
 //! Phase 3: levers expire, then their owners decide on new uses; a threat
 //! is carried out with the lever's credibility.
 
+use super::draws;
 use super::state::{RunState, SideState};
 use crate::model::{Lever, LeverPolicy, Scenario};
 use crate::outcome::Outcome;
+use crate::rng::RunRng;
 
-/// Expires and pulls levers in round `t` (`u[l]`: lever `l`'s uniform),
+/// Expires and pulls levers in round `t` (each against its uniform, drawn from `rng`),
 /// recording uses in `st.used` and `out.lever_uses`.
 #[inline(always)]
-pub fn phase(scn: &Scenario, t: u32, st: &mut RunState, u: &[f64], out: &mut Outcome) {
+pub fn phase(scn: &Scenario, t: u32, st: &mut RunState, rng: &mut RunRng, out: &mut Outcome) {
     for (li, lv) in scn.levers.iter().enumerate() {
+        let u = draws::lever(rng);
         let ls = &mut st.levers[li];
         if ls.active {
             ls.age += 1;
@@ -26,7 +29,7 @@ pub fn phase(scn: &Scenario, t: u32, st: &mut RunState, u: &[f64], out: &mut Out
         // A threat uses the lever up whether or not it is carried out:
         // an empty threat has been called.
         ls.uses += 1;
-        if u[li] < lv.credibility {
+        if u < lv.credibility {
             ls.active = true;
             ls.age = 0;
             out.lever_uses[li] += 1;

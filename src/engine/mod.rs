@@ -3,7 +3,8 @@
 //! `Workspace` that is reused across runs, so a round allocates nothing.
 //!
 //! [`simulate`] is a short driver: draw the types and reset, then for each
-//! round make the round's draws ([`draws`]) and play the phases in order —
+//! round play the phases in order, each making its draws ([`draws`] lists
+//! them all, in order) —
 //!
 //! 1. [`events`]: exogenous events fire;
 //! 2. [`deadline`]: the focal deadline passes;
@@ -40,7 +41,6 @@ pub use trace::{Observer, Round, RoundRecord, Trace};
 use crate::model::Scenario;
 use crate::outcome::{Outcome, OutcomeKind};
 use crate::rng::RunRng;
-use draws::RoundDraws;
 use state::{DrawnType, RunState};
 use strategy::{Bidder, Seen};
 
@@ -58,7 +58,6 @@ pub const RESULTS_VERSION: u32 = 2;
 #[derive(Debug, Clone)]
 pub struct Workspace {
     state: RunState,
-    draws: RoundDraws,
     mid: Vec<f64>,
     bidders: [Bidder; 2],
     /// The levers' outlook, when a strategy reads threats.
@@ -72,7 +71,6 @@ impl Workspace {
         let threats = bidders.iter().any(Bidder::reads_threats);
         Workspace {
             state: RunState::new(scn),
-            draws: RoundDraws::new(scn),
             mid: vec![0.5; scn.issues.len()],
             bidders,
             outlook: threats.then(|| costs::Outlook::new(scn)),
@@ -91,7 +89,6 @@ pub fn simulate<O: Observer>(
     let types = draws::types(scn, rng);
     let Workspace {
         state: st,
-        draws: d,
         mid,
         bidders,
         outlook,
@@ -100,13 +97,12 @@ pub fn simulate<O: Observer>(
     start_outcome(out, &types);
     for t in 0..scn.clock.horizon {
         st.begin_round();
-        d.draw(rng);
-        events::phase(scn, t, st, &d.event, mid, out);
+        events::phase(scn, t, st, rng, mid, out);
         deadline::phase(scn, t, st);
-        levers::phase(scn, t, st, &d.lever, out);
+        levers::phase(scn, t, st, rng, out);
         costs::phase(scn, t, st, outlook.as_ref());
-        let offer = offer::phase(scn, t, st, bidders, d.proposer);
-        let response = response::phase(scn, t, st, bidders, &offer, d.ratify, out);
+        let offer = offer::phase(scn, t, st, bidders, rng);
+        let response = response::phase(scn, t, st, bidders, &offer, rng, out);
         obs.round(&RoundRecord {
             round: t,
             proposer: offer.proposer,

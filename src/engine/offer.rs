@@ -2,10 +2,12 @@
 //! target utility; the offer is the point of its path at that target. Its
 //! leader loses support for conceding, or gains it for standing firm.
 
+use super::draws;
 use super::rules::alternate_proposer;
 use super::state::{RunState, SideState};
 use super::strategy::{Bidder, Seen, TargetInput};
 use crate::model::{ProposerRule, Scenario, Side};
+use crate::rng::RunRng;
 
 /// The offer made this round, and the values it was judged by.
 #[derive(Debug, Clone, Copy)]
@@ -71,9 +73,16 @@ pub fn target_input(
     }
 }
 
-/// Picks the proposer (`u`: the proposer draw) and makes its offer.
+/// Picks the proposer (its draw from `rng`) and makes its offer.
 #[inline(always)]
-pub fn phase(scn: &Scenario, t: u32, st: &mut RunState, bidders: &[Bidder; 2], u: f64) -> Offer {
+pub fn phase(
+    scn: &Scenario,
+    t: u32,
+    st: &mut RunState,
+    bidders: &[Bidder; 2],
+    rng: &mut RunRng,
+) -> Offer {
+    let u = draws::proposer(rng);
     let proposer = match scn.protocol.proposer {
         ProposerRule::Alternate { first } => alternate_proposer(first, t),
         ProposerRule::Random { p0 } => (u >= p0) as Side,

@@ -7,6 +7,7 @@
 //! sent home on both sides; each ratifies with a logistic probability in its
 //! support and in the terms' margin over its no-deal value.
 
+use super::draws;
 use super::offer::{target_input, Offer};
 use super::rules::{
     accepts, audience_relief, clamp01, continuation, threshold, ACCEPT_TOLERANCE, PROGRESS,
@@ -16,9 +17,11 @@ use super::strategy::{Bidder, Seen};
 use super::trace::Response;
 use crate::model::Scenario;
 use crate::outcome::{Outcome, OutcomeKind};
+use crate::rng::RunRng;
 
-/// The responder answers `offer` in round `t` (`ratify_draws`: each side's
-/// ratification uniform); ends the run in `st.end` on a deal or a breakdown.
+/// The responder answers `offer` in round `t` (each side's ratification
+/// uniform drawn from `rng` first); ends the run in `st.end` on a deal or a
+/// breakdown.
 #[inline(always)]
 pub fn phase(
     scn: &Scenario,
@@ -26,9 +29,10 @@ pub fn phase(
     st: &mut RunState,
     bidders: &[Bidder; 2],
     offer: &Offer,
-    ratify_draws: [f64; 2],
+    rng: &mut RunRng,
     out: &mut Outcome,
 ) -> Response {
+    let ratify_draws = draws::ratification(rng);
     let (proposer, responder) = (offer.proposer, offer.responder());
     let u_resp = offer.utility[responder];
     {
