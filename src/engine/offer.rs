@@ -33,21 +33,22 @@ impl Offer {
     }
 }
 
-/// A side's target input in round `round` (this one, or the next when
-/// `ahead`: its clock advanced by one round's rate, discounted once more);
-/// `opp` is the opponent's state (only its public parts are read: the
-/// public shift of its no-deal value, its pressure, threats and rate).
+/// A side's target input in round `when.0` (this one, or the next when
+/// `when.1`: its clock advanced by one round's rate, discounted once more);
+/// `opp` is the opponent's state (only its public parts are read: its
+/// pressure, threats and rate) and `opp_shift` the public shift of its
+/// no-deal value.
 #[inline(always)]
 pub fn target_input(
     scn: &Scenario,
     side: Side,
     s: &SideState,
-    round: u32,
-    ahead: bool,
+    when: (u32, bool),
     no_deal: f64,
     opp: &SideState,
+    opp_shift: f64,
 ) -> TargetInput {
-    let opp_shift = opp.no_deal(scn, 1 - side) - opp.ty.reservation;
+    let (round, ahead) = when;
     let (clock, discount_pow) = if ahead {
         (
             s.clock.clock + s.clock.rate,
@@ -101,7 +102,15 @@ pub fn phase(
         (s1, &*s0)
     };
     let bidder = &bidders[proposer];
-    let inp = target_input(scn, proposer, s, t, false, no_deal[proposer], opp);
+    let inp = target_input(
+        scn,
+        proposer,
+        s,
+        (t, false),
+        no_deal[proposer],
+        opp,
+        shift[1 - proposer],
+    );
     let tau = bidder.target(scn, proposer, &inp, &s.mind);
     bidder.observe(&mut s.mind, Seen::OwnOffer { target: tau });
     let k = path.at_own_utility_near(proposer, tau, s.offers.hint);

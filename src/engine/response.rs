@@ -100,7 +100,15 @@ fn continuation_value(
         Some(u) => u,
         None => {
             let opp = &st.sides[proposer];
-            let inp = target_input(scn, responder, s, t + 1, true, nd, opp);
+            let inp = target_input(
+                scn,
+                responder,
+                s,
+                (t + 1, true),
+                nd,
+                opp,
+                offer.shift[proposer],
+            );
             let next = bidder.target(scn, responder, &inp, &s.mind);
             let path = &scn.paths[responder];
             let kn = path.at_own_utility_near(responder, next, s.offers.hint);

@@ -7,7 +7,7 @@
 //!
 //! One file per strategy. A new strategy is a new file here with a type
 //! implementing [`Strategy`], plus its registration: a variant of
-//! [`Bidder`], its arm in [`Bidder::new`] and in the `each!` dispatch (and its
+//! [`Kind`], its arm in [`Bidder::new`] and in the `each!` dispatch (and its
 //! `model::Strategy` variant with its row in the config's kind table).
 
 mod bayesian;
@@ -169,26 +169,42 @@ pub trait Strategy {
     fn reads_threats(&self) -> bool {
         false
     }
+
+    /// Whether it keeps the default memory: true unless it overrides
+    /// `observe` (then it must say false here, or its hook is not called).
+    fn plain_memory(&self) -> bool {
+        true
+    }
 }
 
 /// Calls `$e` with `$s` bound to the registered strategy (static dispatch,
 /// so strategy code inlines into the round). One arm per registration.
 macro_rules! each {
     ($self:expr, $s:ident => $e:expr) => {
-        match $self {
-            Bidder::TimeDependent($s) => $e,
-            Bidder::TitForTat($s) => $e,
-            Bidder::Hardliner($s) => $e,
-            Bidder::Equilibrium($s) => $e,
-            Bidder::Bayesian($s) => $e,
-            Bidder::Nash($s) => $e,
+        match &$self.kind {
+            Kind::TimeDependent($s) => $e,
+            Kind::TitForTat($s) => $e,
+            Kind::Hardliner($s) => $e,
+            Kind::Equilibrium($s) => $e,
+            Kind::Bayesian($s) => $e,
+            Kind::Nash($s) => $e,
         }
     };
 }
 
-/// The registered strategies (static dispatch: a round allocates nothing).
+/// A player's registered strategy (static dispatch: a round allocates
+/// nothing).
 #[derive(Debug, Clone)]
-pub enum Bidder {
+pub struct Bidder {
+    kind: Kind,
+    /// The strategy keeps the default memory (`Strategy::observe` not
+    /// overridden), so observing is `Mind::remember` without dispatch.
+    plain_memory: bool,
+}
+
+/// The registered strategies.
+#[derive(Debug, Clone)]
+pub enum Kind {
     /// Faratin et al.'s time-dependent concession.
     TimeDependent(TimeDependent),
     /// Relative tit-for-tat.
@@ -206,18 +222,24 @@ pub enum Bidder {
 impl Bidder {
     /// The strategy `scn` configures for `side`, with the tables it needs.
     pub fn new(scn: &Scenario, side: Side) -> Bidder {
-        match &scn.players[side].strategy {
+        let kind = match &scn.players[side].strategy {
             Spec::TimeDependent { exponent, deadline } => {
-                Bidder::TimeDependent(TimeDependent::new(scn, *exponent, *deadline))
+                Kind::TimeDependent(TimeDependent::new(scn, *exponent, *deadline))
             }
             Spec::TitForTat { reciprocity, step } => {
-                Bidder::TitForTat(TitForTat::new(*reciprocity, *step))
+                Kind::TitForTat(TitForTat::new(*reciprocity, *step))
             }
-            Spec::Hardliner { deadline } => Bidder::Hardliner(Hardliner::new(scn, *deadline)),
-            Spec::Equilibrium => Bidder::Equilibrium(Equilibrium::new(scn, side)),
-            Spec::Bayesian { grid } => Bidder::Bayesian(Bayesian::new(scn, side, *grid)),
-            Spec::Nash { grid } => Bidder::Nash(Nash::new(scn, side, *grid)),
-        }
+            Spec::Hardliner { deadline } => Kind::Hardliner(Hardliner::new(scn, *deadline)),
+            Spec::Equilibrium => Kind::Equilibrium(Equilibrium::new(scn, side)),
+            Spec::Bayesian { grid } => Kind::Bayesian(Bayesian::new(scn, side, *grid)),
+            Spec::Nash { grid } => Kind::Nash(Nash::new(scn, side, *grid)),
+        };
+        let mut b = Bidder {
+            kind,
+            plain_memory: false,
+        };
+        b.plain_memory = each!(b, s => s.plain_memory());
+        b
     }
 
     /// The target of the registered strategy (see [`Strategy::target`]).
@@ -240,6 +262,10 @@ impl Bidder {
     /// The observe hook of the registered strategy (see [`Strategy::observe`]).
     #[inline(always)]
     pub fn observe(&self, mind: &mut Mind, seen: Seen) {
-        each!(self, s => s.observe(mind, seen))
+        if self.plain_memory {
+            mind.remember(seen);
+        } else {
+            each!(self, s => s.observe(mind, seen))
+        }
     }
 }

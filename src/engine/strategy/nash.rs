@@ -92,6 +92,10 @@ impl Strategy for Nash {
         true
     }
 
+    fn plain_memory(&self) -> bool {
+        false
+    }
+
     fn observe(&self, mind: &mut Mind, seen: Seen) {
         let before = (mind.belief_lo, mind.belief_hi);
         mind.remember(seen);
