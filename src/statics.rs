@@ -60,8 +60,8 @@ pub enum Measure {
 pub enum Edit {
     /// Multiply the number at a path (`{A}` / `{B}` stand for the players' names).
     Scale(&'static str, f64),
-    /// Set the number at a path.
-    Set(&'static str, f64),
+    /// Raise the number at a path to a power (e.g. a discount factor δ → δ^k).
+    Power(&'static str, i32),
     /// Shift a distribution (fixed or uniform) at a path by a constant.
     ShiftDist(&'static str, f64),
     /// Remove the focal deadline; strategies that conceded towards it
@@ -156,7 +156,7 @@ pub const ROWS: &[Row] = &[
     },
     Row {
         change: "{A} more impatient (discount ^4)",
-        edits: &[Scale("players.{A}.discount", 0.0)],
+        edits: &[Power("players.{A}.discount", 4)],
         checks: &[(DealBeforeFocal, Up), (TermsUtility(0), Down)],
     },
     Row {
@@ -237,25 +237,25 @@ fn b_levers(doc: &Value, b: &str) -> Vec<String> {
         .collect()
 }
 
-/// The paths of every exposure table of an event trigger.
-fn exposures(doc: &Value) -> Vec<String> {
+/// Every exposure table of an event trigger: its path and its cushion issue.
+fn exposures(doc: &Value) -> Vec<(String, Option<String>)> {
     let Some(events) = doc.get("events").and_then(Value::as_table) else {
         return Vec::new();
     };
     events
         .iter()
-        .filter(|(_, e)| e.get("trigger").and_then(|t| t.get("exposure")).is_some())
-        .map(|(n, _)| format!("events.{n}.trigger.exposure"))
+        .filter_map(|(n, e)| {
+            let ex = e.get("trigger")?.get("exposure")?;
+            let cushion = ex.get("cushion").and_then(Value::as_str).map(String::from);
+            Some((format!("events.{n}.trigger.exposure"), cushion))
+        })
         .collect()
 }
 
 fn apply(doc: &mut Value, e: &Edit, who: [&str; 2]) -> Result<(), String> {
     match *e {
-        Scale(p, f) if p.ends_with(".discount") && f == 0.0 => {
-            scale_at(doc, &path_of(p, who), |d| d.powi(4))
-        }
         Scale(p, f) => scale_at(doc, &path_of(p, who), |x| x * f),
-        Set(p, x) => scale_at(doc, &path_of(p, who), |_| x),
+        Power(p, k) => scale_at(doc, &path_of(p, who), |x| x.powi(k)),
         ShiftDist(p, d) => {
             let p = path_of(p, who);
             let v = at_mut(doc, &p)?;
@@ -315,20 +315,10 @@ fn apply(doc: &mut Value, e: &Edit, who: [&str; 2]) -> Result<(), String> {
                 return Err("no event has an FX exposure".into());
             }
             ex.iter()
-                .try_for_each(|p| scale_at(doc, &format!("{p}.reserves"), |r| r * f))
+                .try_for_each(|(p, _)| scale_at(doc, &format!("{p}.reserves"), |r| r * f))
         }
         StandingCushion(lo) => {
-            let cushions: Vec<String> = exposures(doc)
-                .iter()
-                .filter_map(|p| {
-                    let c = doc.get("events")?;
-                    let mut v = c;
-                    for seg in p.split('.').skip(1) {
-                        v = v.get(seg)?;
-                    }
-                    v.get("cushion").and_then(Value::as_str).map(String::from)
-                })
-                .collect();
+            let cushions: Vec<String> = exposures(doc).into_iter().filter_map(|e| e.1).collect();
             if cushions.is_empty() {
                 return Err("no FX exposure has a cushion issue".into());
             }

@@ -875,8 +875,8 @@ pub fn deadline(src: &Source, set: &Settings) -> Result<Vec<Row>, ConfigError> {
     let se_fail = (fail * (1.0 - fail) / n).sqrt();
     let params = format!(
         "H={h}, {} vs {}",
-        strategy_name(scn, 0),
-        strategy_name(scn, 1)
+        scn.players[0].strategy.label(),
+        scn.players[1].strategy.label()
     );
     Ok(vec![
         Row {
@@ -905,8 +905,4 @@ pub fn deadline(src: &Source, set: &Settings) -> Result<Vec<Row>, ConfigError> {
             note: format!("P(no deal) over {} runs", stats.runs()),
         },
     ])
-}
-
-fn strategy_name(scn: &Scenario, side: Side) -> String {
-    scn.players[side].strategy.label()
 }

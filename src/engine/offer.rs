@@ -63,6 +63,7 @@ pub fn target_input(
         floor: no_deal.clamp(0.0, 1.0),
         no_deal,
         resolve: s.ty.resolve,
+        last_target: s.offers.last_target,
         rate: s.clock.rate,
         round_cost: s.costs.round,
         discount_pow,

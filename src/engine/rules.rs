@@ -36,20 +36,26 @@ pub fn p0_proposes(rule: ProposerRule, t: u32) -> f64 {
     }
 }
 
+/// A cost of `bn` USD bn to `p` in round-t utility (`discount_pow` = δ^t:
+/// costs are not discounted, deal utilities are). No cost costs nothing,
+/// even when δ^t has underflowed to 0 (0/0 would be NaN).
+#[inline]
+pub fn cost_in_utility(p: &Player, bn: f64, discount_pow: f64) -> f64 {
+    if bn == 0.0 {
+        0.0
+    } else {
+        bn / (p.bn_per_util * discount_pow)
+    }
+}
+
 /// A responder's continuation in a round that is not the last: what
 /// rejecting is worth now (in the utility of this round) if the talks settle
 /// next round at deal utility `u_next`: one round of discounting, and one
 /// more round's cost `round_cost` (USD bn) converted to utility and brought
-/// to this round's value by `discount_pow` (= δ^t). A round without cost
-/// costs nothing even when δ^t has underflowed to 0 (0/0 would be NaN).
+/// to this round's value by `discount_pow` (= δ^t).
 #[inline]
 pub fn continuation(p: &Player, u_next: f64, round_cost: f64, discount_pow: f64) -> f64 {
-    let cost = if round_cost == 0.0 {
-        0.0
-    } else {
-        round_cost / (p.bn_per_util * discount_pow)
-    };
-    p.discount * u_next - cost
+    p.discount * u_next - cost_in_utility(p, round_cost, discount_pow)
 }
 
 /// How much the focal deadline lowers `side`'s acceptance threshold in
@@ -60,7 +66,7 @@ pub fn continuation(p: &Player, u_next: f64, round_cost: f64, discount_pow: f64)
 pub fn audience_relief(scn: &Scenario, side: Side, t: u32, discount_pow: f64) -> f64 {
     match &scn.clock.focal {
         Some(f) if f.round == t + 1 && f.audience_cost[side] > 0.0 => {
-            f.audience_cost[side] / (scn.players[side].bn_per_util * discount_pow)
+            cost_in_utility(&scn.players[side], f.audience_cost[side], discount_pow)
         }
         _ => 0.0,
     }
@@ -90,12 +96,7 @@ pub fn impasse_value(
             bn += f.audience_cost[side];
         }
     }
-    let d = p.discount.powi(left as i32) * no_deal;
-    if bn == 0.0 {
-        d
-    } else {
-        d - bn / (p.bn_per_util * discount_pow)
-    }
+    p.discount.powi(left as i32) * no_deal - cost_in_utility(p, bn, discount_pow)
 }
 
 /// The responder's acceptance threshold under its rule.

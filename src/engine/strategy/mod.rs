@@ -29,8 +29,6 @@ use crate::model::{Scenario, Side, Strategy as Spec};
 /// What a strategy may remember between rounds (per player, per run).
 #[derive(Debug, Clone, Copy)]
 pub struct Mind {
-    /// The target of this player's previous offer (NaN before its first).
-    pub last_target: f64,
     /// Utility to this player of the opponent's latest offer (NaN if none).
     pub opp_latest: f64,
     /// Utility to this player of the opponent's offer before that (NaN if none).
@@ -56,7 +54,6 @@ impl Mind {
     /// The memory at the start of a run: nothing seen, the prior unrestricted.
     pub fn new() -> Mind {
         Mind {
-            last_target: f64::NAN,
             opp_latest: f64::NAN,
             opp_previous: f64::NAN,
             belief_lo: f64::NEG_INFINITY,
@@ -74,7 +71,7 @@ impl Mind {
     #[inline]
     pub fn remember(&mut self, seen: Seen) {
         match seen {
-            Seen::OwnOffer { target } => self.last_target = target,
+            Seen::OwnOffer { .. } => {}
             Seen::OfferReceived { utility, opp_net } => {
                 self.opp_previous = self.opp_latest;
                 self.opp_latest = utility;
@@ -125,6 +122,8 @@ pub struct TargetInput {
     pub no_deal: f64,
     /// The player's drawn resolve.
     pub resolve: f64,
+    /// The target of the player's previous offer (NaN before its first).
+    pub last_target: f64,
     /// The player's concession rate this round (for per-round steps).
     pub rate: f64,
     /// The player's cost (USD bn) of a round without a deal.

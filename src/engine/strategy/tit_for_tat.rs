@@ -22,10 +22,10 @@ impl TitForTat {
 
 impl Strategy for TitForTat {
     fn target(&self, _scn: &Scenario, _side: Side, inp: &TargetInput, mind: &Mind) -> f64 {
-        let prev = if mind.last_target.is_nan() {
+        let prev = if inp.last_target.is_nan() {
             1.0
         } else {
-            mind.last_target
+            inp.last_target
         };
         let opp = if mind.opp_latest.is_nan() || mind.opp_previous.is_nan() {
             0.0
