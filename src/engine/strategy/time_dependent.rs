@@ -5,6 +5,7 @@
 
 use super::{Mind, Strategy, TargetInput};
 use crate::model::{DeadlineRef, Scenario, Side};
+use std::cell::Cell;
 
 /// Time-dependent concession towards a deadline.
 #[derive(Debug, Clone)]
@@ -12,6 +13,11 @@ pub struct TimeDependent {
     exponent: f64,
     /// The deadline round T (at least 1).
     t_dead: f64,
+    /// The last `(base, power, base^power)`: a player's clock usually moves
+    /// by the same rate each round, so the target it expects next round is
+    /// the one it computes when it next proposes. A pure cache: `powf` of
+    /// the same bits is the same bits.
+    last_pow: Cell<(f64, f64, f64)>,
 }
 
 impl TimeDependent {
@@ -20,7 +26,21 @@ impl TimeDependent {
         TimeDependent {
             exponent,
             t_dead: scn.deadline_round(deadline).max(1) as f64,
+            last_pow: Cell::new((f64::NAN, f64::NAN, f64::NAN)),
         }
+    }
+}
+
+impl TimeDependent {
+    #[inline]
+    fn pow(&self, base: f64, power: f64) -> f64 {
+        let (b, p, v) = self.last_pow.get();
+        if b.to_bits() == base.to_bits() && p.to_bits() == power.to_bits() {
+            return v;
+        }
+        let v = base.powf(power);
+        self.last_pow.set((base, power, v));
+        v
     }
 }
 
@@ -28,6 +48,6 @@ impl Strategy for TimeDependent {
     fn target(&self, _scn: &Scenario, _side: Side, inp: &TargetInput, _mind: &Mind) -> f64 {
         let frac = (inp.clock / self.t_dead).clamp(0.0, 1.0);
         let e = self.exponent / inp.resolve;
-        inp.floor + (1.0 - inp.floor) * (1.0 - frac.powf(1.0 / e))
+        inp.floor + (1.0 - inp.floor) * (1.0 - self.pow(frac, 1.0 / e))
     }
 }
