@@ -8,19 +8,20 @@ use standoff::outcome::Outcome;
 use standoff::rng::{run_rng, RunCoord};
 use standoff::runner::{Pool, RunSpec};
 
-/// The built-in scenario with both players on the `nash` strategy.
-fn builtin_nash() -> standoff::model::Scenario {
+/// The built-in scenario with Korea's and the US's strategy tables replaced
+/// by `korea` and `us`.
+fn builtin_with(name: &str, korea: &str, us: &str) -> standoff::model::Scenario {
     let text = config::builtin()
         .source
         .replace(
             "kind = \"boulware\"\nexponent = 0.5\ndeadline = \"focal\"",
-            "kind = \"nash\"",
+            korea,
         )
         .replace(
             "kind = \"linear\"\nexponent = 1.0\ndeadline = \"horizon\"",
-            "kind = \"nash\"",
+            us,
         );
-    config::load_str("nash", &text).unwrap().scenario
+    config::load_str(name, &text).unwrap().scenario
 }
 
 /// 256 runs of `scn`, with throughput in rounds (so time per element is
@@ -54,7 +55,14 @@ fn bench_runs(c: &mut Criterion, name: &str, scn: &standoff::model::Scenario) {
 
 fn one_run(c: &mut Criterion) {
     bench_runs(c, "256_runs_builtin", &config::builtin().scenario);
-    bench_runs(c, "256_runs_builtin_nash", &builtin_nash());
+    let nash = builtin_with("nash", "kind = \"nash\"", "kind = \"nash\"");
+    bench_runs(c, "256_runs_builtin_nash", &nash);
+    let attrition = builtin_with(
+        "attrition",
+        "kind = \"attrition\"\nendurance = 0.3",
+        "kind = \"attrition\"\nendurance = 0.2",
+    );
+    bench_runs(c, "256_runs_builtin_attrition", &attrition);
 }
 
 fn runner_bench(c: &mut Criterion) {

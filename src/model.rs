@@ -223,6 +223,17 @@ pub enum Strategy {
         /// Points of the grid on which a continuous prior is tabulated (>= 2).
         grid: u32,
     },
+    /// A war of attrition over Nash demands: the player demands the Nash
+    /// solution against the weakest opponent it cannot rule out, and
+    /// concedes to the opponent's standing demand once what holding out has
+    /// cost it reaches `endurance` × its resolve × its stake (see
+    /// `engine::strategy::attrition`).
+    Attrition {
+        /// Points of the grid on which a continuous prior is tabulated (>= 2).
+        grid: u32,
+        /// The share of its stake a side of resolve 1 will burn holding out.
+        endurance: f64,
+    },
 }
 
 impl Strategy {
@@ -235,6 +246,7 @@ impl Strategy {
             Strategy::Equilibrium => "equilibrium".into(),
             Strategy::Bayesian { .. } => "bayesian".into(),
             Strategy::Nash { .. } => "nash".into(),
+            Strategy::Attrition { .. } => "attrition".into(),
         }
     }
 }

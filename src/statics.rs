@@ -67,7 +67,8 @@ pub enum Edit {
     /// Remove the focal deadline; strategies that conceded towards it
     /// concede towards the horizon.
     NoFocal,
-    /// Replace B's strategy with a hardliner towards the horizon.
+    /// Make B obstinate: an `attrition` B never gives in (its endurance
+    /// ×10^9); any other B is replaced with a hardliner towards the horizon.
     BHardliner,
     /// Multiply the credibility of B's levers (capped at 1).
     BCredibility(f64),
@@ -289,6 +290,19 @@ fn apply(doc: &mut Value, e: &Edit, who: [&str; 2]) -> Result<(), String> {
         }
         BHardliner => {
             let s = at_mut(doc, &format!("players.{}.strategy", who[1]))?;
+            // An attrition player made obstinate (Abreu & Gul's committed
+            // type): it never gives in.
+            if s.get("kind").and_then(Value::as_str) == Some("attrition") {
+                // The resolved config lists every default.
+                let e = s
+                    .get("endurance")
+                    .and_then(Value::as_float)
+                    .ok_or("attrition strategy without an endurance")?;
+                s.as_table_mut()
+                    .ok_or("strategy is not a table")?
+                    .insert("endurance".into(), Value::Float(e * 1e9));
+                return Ok(());
+            }
             let mut t = toml::map::Map::new();
             t.insert("kind".into(), Value::String("hardliner".into()));
             t.insert("deadline".into(), Value::String("horizon".into()));

@@ -543,6 +543,7 @@ impl Default for RawRatification {
 /// | `equilibrium` | none |
 /// | `bayesian` | `grid` in [2, 10000] (101) |
 /// | `nash` | `grid` in [2, 10000] (101) |
+/// | `attrition` | `grid` in [2, 10000] (101), `endurance` > 0 (0.5) |
 ///
 /// `deadline` is `"focal"` (concede towards `clock.focal`, which must then
 /// exist) or `"horizon"`. The first four kinds are Faratin et al.'s (1998)
@@ -554,12 +555,16 @@ impl Default for RawRatification {
 /// distribution, tabulated on `grid` points), updated by Bayes' rule;
 /// `nash` demands the generalised Nash bargaining solution of both sides'
 /// current impasse values (costs, threats, discounting and the focal
-/// deadline to come), the opponent's estimated from the same kind of belief.
+/// deadline to come), the opponent's estimated from the same kind of belief;
+/// `attrition` demands the Nash solution against the weakest opponent it
+/// cannot rule out and concedes to the opponent's demand once holding out
+/// has cost it `endurance` × its resolve × its stake.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawStrategy {
     /// The strategy, *required*: one of `boulware`, `linear`, `conceder`,
-    /// `time_dependent`, `tit_for_tat`, `hardliner`, `equilibrium`, `bayesian`, `nash`.
+    /// `time_dependent`, `tit_for_tat`, `hardliner`, `equilibrium`, `bayesian`, `nash`,
+    /// `attrition`.
     pub kind: String,
     /// Concession exponent (time-dependent kinds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -574,9 +579,12 @@ pub struct RawStrategy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step: Option<f64>,
     /// Points of the grid on which the prior over the opponent's reservation
-    /// value is tabulated (bayesian, nash).
+    /// value is tabulated (bayesian, nash, attrition).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grid: Option<u32>,
+    /// The share of its stake a side of resolve 1 will burn holding out (attrition).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endurance: Option<f64>,
 }
 
 /// `[issues.NAME]`: one issue of the deal. Besides `unit`, `lo` and `hi`, the

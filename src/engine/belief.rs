@@ -167,6 +167,24 @@ impl Prior {
         }
     }
 
+    /// The `q`-quantile of the posterior of X when X is known to lie in
+    /// (lo, hi] (by bisection on [`Prior::posterior_cdf`], to 1e-12 of the
+    /// support's width).
+    pub fn posterior_quantile(&self, lo: f64, hi: f64, q: f64) -> f64 {
+        let (s0, s1) = self.support();
+        let (mut a, mut b) = (s0.max(lo), s1.min(hi).max(s0.max(lo)));
+        let tol = 1e-12 * (s1 - s0).abs().max(1e-300);
+        while b - a > tol {
+            let m = 0.5 * (a + b);
+            if self.posterior_cdf(lo, hi, m) >= q {
+                b = m;
+            } else {
+                a = m;
+            }
+        }
+        b
+    }
+
     /// The posterior probability that X <= x when X is known to lie in
     /// (lo, hi]. If the prior gives that interval no mass (what was observed
     /// contradicts the prior), the belief becomes a point just above `lo`:
@@ -187,6 +205,15 @@ impl Prior {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn posterior_quantiles_invert_the_posterior_cdf() {
+        let p = Prior::new(&Dist::Uniform { lo: 0.2, hi: 0.6 }, 11);
+        let unrestricted = (f64::NEG_INFINITY, f64::INFINITY);
+        assert!((p.posterior_quantile(unrestricted.0, unrestricted.1, 0.25) - 0.3).abs() < 1e-9);
+        // Truncated to (0.3, 0.5]: uniform there, so its 10% point is 0.32.
+        assert!((p.posterior_quantile(0.3, 0.5, 0.1) - 0.32).abs() < 1e-9);
+    }
 
     #[test]
     fn uniform_prior_is_exact() {

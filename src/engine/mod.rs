@@ -118,7 +118,7 @@ pub fn simulate<O: Observer>(
         if st.end.is_some() {
             break;
         }
-        end_round(scn, st, bidders);
+        end_round(scn, t, st, bidders);
     }
     settle(scn, st, out);
 }
@@ -135,9 +135,14 @@ fn start_outcome(out: &mut Outcome, types: &[DrawnType; 2]) {
 }
 
 /// A round ended with talks still open: strategies see it, time passes.
-fn end_round(scn: &Scenario, st: &mut RunState, bidders: &[Bidder; 2]) {
+fn end_round(scn: &Scenario, t: u32, st: &mut RunState, bidders: &[Bidder; 2]) {
     for (side, s) in st.sides.iter_mut().enumerate() {
-        bidders[side].observe(&mut s.mind, Seen::RoundEnd);
+        let seen = Seen::RoundEnd {
+            round: t,
+            round_cost: s.costs.round,
+            discount_pow: s.costs.discount_pow,
+        };
+        bidders[side].observe(&mut s.mind, seen);
         s.costs.discount_pow *= scn.players[side].discount;
     }
 }

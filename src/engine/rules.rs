@@ -41,10 +41,16 @@ pub fn p0_proposes(rule: ProposerRule, t: u32) -> f64 {
 /// even when δ^t has underflowed to 0 (0/0 would be NaN).
 #[inline]
 pub fn cost_in_utility(p: &Player, bn: f64, discount_pow: f64) -> f64 {
+    cost_to_utility(p.bn_per_util, bn, discount_pow)
+}
+
+/// The same for a player whose utility unit is worth `bn_per_util` USD bn.
+#[inline]
+pub fn cost_to_utility(bn_per_util: f64, bn: f64, discount_pow: f64) -> f64 {
     if bn == 0.0 {
         0.0
     } else {
-        bn / (p.bn_per_util * discount_pow)
+        bn / (bn_per_util * discount_pow)
     }
 }
 

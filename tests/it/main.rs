@@ -4,6 +4,7 @@
 //! `cargo test --test it sweep::` runs the sweep tests.
 
 mod alloc;
+mod attrition;
 mod cli;
 mod common;
 mod config_cases;

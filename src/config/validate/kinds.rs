@@ -28,6 +28,8 @@ pub const BOULWARE_EXPONENT: f64 = 0.3;
 pub const CONCEDER_EXPONENT: f64 = 3.0;
 /// Default `grid` of `bayesian`.
 pub const BAYESIAN_GRID: u32 = 101;
+/// Default `endurance` of `attrition`.
+pub const ENDURANCE: f64 = 0.5;
 /// Largest allowed `grid` of `bayesian`.
 pub const MAX_BAYESIAN_GRID: u32 = 10_000;
 
@@ -98,6 +100,24 @@ pub(super) const STRATEGIES: Table<RawStrategy, Strategy> = Table {
             keys: &[Key::default("grid", Whole(BAYESIAN_GRID))],
             build: |at, s| Ok(Strategy::Nash { grid: grid(at, s)? }),
         },
+        Kind {
+            name: "attrition",
+            keys: &[
+                Key::default("grid", Whole(BAYESIAN_GRID)),
+                Key::default("endurance", Num(ENDURANCE)),
+            ],
+            build: |at, s| {
+                let e = at.get("endurance", &s.endurance)?;
+                Ok(Strategy::Attrition {
+                    grid: grid(at, s)?,
+                    endurance: positive(
+                        &at.key("endurance"),
+                        e,
+                        "an endurance (share of the stake)",
+                    )?,
+                })
+            },
+        },
     ],
 };
 
@@ -143,6 +163,7 @@ impl Kinded for RawStrategy {
         ("reciprocity", |s| &mut s.reciprocity),
         ("step", |s| &mut s.step),
         ("grid", |s| &mut s.grid),
+        ("endurance", |s| &mut s.endurance),
     ];
 
     fn kind(&self) -> &str {

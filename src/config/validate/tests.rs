@@ -24,6 +24,7 @@ fn full_strategy() -> RawStrategy {
         reciprocity: Some(1.0),
         step: Some(0.0),
         grid: Some(11),
+        endurance: Some(0.5),
     }
 }
 

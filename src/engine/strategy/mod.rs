@@ -10,6 +10,7 @@
 //! [`Kind`], its arm in [`Bidder::new`] and in the `each!` dispatch (and its
 //! `model::Strategy` variant with its row in the config's kind table).
 
+mod attrition;
 mod bayesian;
 mod equilibrium;
 mod hardliner;
@@ -17,6 +18,7 @@ mod nash;
 mod time_dependent;
 mod tit_for_tat;
 
+pub use attrition::Attrition;
 pub use bayesian::Bayesian;
 pub use equilibrium::Equilibrium;
 pub use hardliner::Hardliner;
@@ -42,6 +44,9 @@ pub struct Mind {
     /// A strategy's current estimate of the opponent's reservation value
     /// (NaN until the strategy sets it in its observe hook).
     pub estimate: f64,
+    /// What holding out has cost the player so far (utility), for
+    /// strategies that keep count (`attrition`).
+    pub held: f64,
 }
 
 impl Default for Mind {
@@ -59,6 +64,7 @@ impl Mind {
             belief_lo: f64::NEG_INFINITY,
             belief_hi: f64::INFINITY,
             estimate: f64::NAN,
+            held: 0.0,
         }
     }
 
@@ -78,7 +84,7 @@ impl Mind {
                 self.belief_hi = self.belief_hi.min(opp_net);
             }
             Seen::Rejected { opp_net } => self.belief_lo = self.belief_lo.max(opp_net),
-            Seen::RoundEnd => {}
+            Seen::RoundEnd { .. } => {}
         }
     }
 }
@@ -105,8 +111,17 @@ pub enum Seen {
         /// The responder's utility of the offer, net of public pressure.
         opp_net: f64,
     },
-    /// The round ended without ending the talks.
-    RoundEnd,
+    /// Round `round` ended without ending the talks; it cost the player
+    /// `round_cost` (USD bn) and its deal utilities were discounted by
+    /// `discount_pow` (= δ^round).
+    RoundEnd {
+        /// The round that ended.
+        round: u32,
+        /// The player's cost of the round (USD bn).
+        round_cost: f64,
+        /// δ^round.
+        discount_pow: f64,
+    },
 }
 
 /// Inputs of a target computation.
@@ -187,6 +202,7 @@ macro_rules! each {
             Kind::Equilibrium($s) => $e,
             Kind::Bayesian($s) => $e,
             Kind::Nash($s) => $e,
+            Kind::Attrition($s) => $e,
         }
     };
 }
@@ -216,6 +232,8 @@ pub enum Kind {
     Bayesian(Bayesian),
     /// The Nash demand of the current impasse values.
     Nash(Nash),
+    /// A war of attrition over Nash demands.
+    Attrition(Attrition),
 }
 
 impl Bidder {
@@ -232,6 +250,9 @@ impl Bidder {
             Spec::Equilibrium => Kind::Equilibrium(Equilibrium::new(scn, side)),
             Spec::Bayesian { grid } => Kind::Bayesian(Bayesian::new(scn, side, *grid)),
             Spec::Nash { grid } => Kind::Nash(Nash::new(scn, side, *grid)),
+            Spec::Attrition { grid, endurance } => {
+                Kind::Attrition(Attrition::new(scn, side, *grid, *endurance))
+            }
         };
         let mut b = Bidder {
             kind,

@@ -70,8 +70,16 @@ impl Nash {
     }
 }
 
-impl Strategy for Nash {
-    fn target(&self, scn: &Scenario, side: Side, inp: &TargetInput, mind: &Mind) -> f64 {
+impl Nash {
+    /// The Nash demand of `side` when the opponent's reservation value is
+    /// taken to be `opp_reservation`.
+    pub fn demand(
+        &self,
+        scn: &Scenario,
+        side: Side,
+        inp: &TargetInput,
+        opp_reservation: f64,
+    ) -> f64 {
         let opp = other(side);
         let t = inp.round;
         let own_costs = (inp.round_cost, inp.threat);
@@ -79,13 +87,24 @@ impl Strategy for Nash {
         let po = &scn.players[opp];
         let opp_cost = po.flow_cost * self.opp_factor + inp.opp_pressure;
         let opp_pow = po.discount.powi(t as i32);
-        let opp_nd = self.estimate(mind) + inp.opp_shift;
+        let opp_nd = opp_reservation + inp.opp_shift;
         let theirs = impasse_value(scn, opp, t, opp_nd, (opp_cost, inp.opp_threat), opp_pow);
         let w = power(
             (self.rates.0, inp.resolve / inp.rate.max(1e-9)),
             (self.rates.1, self.opp_resolve / inp.opp_rate.max(1e-9)),
         );
         nash_point(&scn.paths[side], side, own, theirs, w)
+    }
+
+    /// The prior over the opponent's reservation value.
+    pub fn prior(&self) -> &Prior {
+        &self.prior
+    }
+}
+
+impl Strategy for Nash {
+    fn target(&self, scn: &Scenario, side: Side, inp: &TargetInput, mind: &Mind) -> f64 {
+        self.demand(scn, side, inp, self.estimate(mind))
     }
 
     fn reads_threats(&self) -> bool {
