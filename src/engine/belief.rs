@@ -168,21 +168,39 @@ impl Prior {
     }
 
     /// The `q`-quantile of the posterior of X when X is known to lie in
-    /// (lo, hi] (by bisection on [`Prior::posterior_cdf`], to 1e-12 of the
-    /// support's width).
+    /// (lo, hi]: the prior's inverse CDF at `F(lo) + q (F(hi) − F(lo))`,
+    /// kept in the interval; `lo` when the interval has no mass (as in
+    /// [`Prior::posterior_cdf`]).
     pub fn posterior_quantile(&self, lo: f64, hi: f64, q: f64) -> f64 {
+        let f_lo = self.cdf(lo);
+        let mass = self.cdf(hi) - f_lo;
+        if mass <= 1e-12 {
+            return lo;
+        }
         let (s0, s1) = self.support();
-        let (mut a, mut b) = (s0.max(lo), s1.min(hi).max(s0.max(lo)));
-        let tol = 1e-12 * (s1 - s0).abs().max(1e-300);
-        while b - a > tol {
-            let m = 0.5 * (a + b);
-            if self.posterior_cdf(lo, hi, m) >= q {
-                b = m;
-            } else {
-                a = m;
+        self.inverse_cdf(f_lo + q * mass)
+            .clamp(lo.max(s0), hi.min(s1))
+    }
+
+    /// The smallest x with P(X <= x) >= p (linear within a grid cell).
+    fn inverse_cdf(&self, p: f64) -> f64 {
+        match self {
+            Prior::Atoms { v, cum } => {
+                let k = cum.partition_point(|&c| c < p - 1e-15);
+                v[k.min(v.len() - 1)]
+            }
+            Prior::Grid { lo, hi, cdf } => {
+                let n = cdf.len() - 1;
+                let j = cdf.partition_point(|&c| c < p).clamp(1, n);
+                let (c0, c1) = (cdf[j - 1], cdf[j]);
+                let r = if c1 > c0 {
+                    ((p - c0) / (c1 - c0)).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
+                lo + (j as f64 - 1.0 + r) * (hi - lo) / n as f64
             }
         }
-        b
     }
 
     /// The posterior probability that X <= x when X is known to lie in
@@ -213,6 +231,23 @@ mod tests {
         assert!((p.posterior_quantile(unrestricted.0, unrestricted.1, 0.25) - 0.3).abs() < 1e-9);
         // Truncated to (0.3, 0.5]: uniform there, so its 10% point is 0.32.
         assert!((p.posterior_quantile(0.3, 0.5, 0.1) - 0.32).abs() < 1e-9);
+        // No mass in the interval: the belief sits at its lower end.
+        assert_eq!(p.posterior_quantile(0.7, 0.9, 0.5), 0.7);
+        // A non-uniform grid: the quantile inverts the posterior CDF.
+        let g = Prior::Grid {
+            lo: 0.0,
+            hi: 1.0,
+            cdf: vec![0.0, 0.1, 0.5, 0.6, 1.0],
+        };
+        for (lo, hi, q) in [(0.1, 0.9, 0.3), (-1.0, 2.0, 0.55), (0.3, 0.6, 0.9)] {
+            let x = g.posterior_quantile(lo, hi, q);
+            assert!(
+                (g.posterior_cdf(lo, hi, x) - q).abs() < 1e-9,
+                "{lo} {hi} {q}: {x}"
+            );
+        }
+        let atoms = Prior::atoms(vec![0.1, 0.2, 0.3, 0.4]);
+        assert_eq!(atoms.posterior_quantile(0.1, 0.4, 0.5), 0.3);
     }
 
     #[test]
