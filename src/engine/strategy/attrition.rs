@@ -90,13 +90,7 @@ impl Attrition {
         // Bargaining power from patience alone (BRW): resolve and the
         // concession rate act on how long a side holds out, not on what it
         // demands.
-        let patience_only = TargetInput {
-            resolve: 1.0,
-            rate: 1.0,
-            opp_rate: 1.0,
-            ..*inp
-        };
-        self.nash.demand(scn, side, &patience_only, weakest)
+        self.nash.demand(scn, side, inp, weakest, (1.0, 1.0))
     }
 
     /// Whether a side with this memory gives in, holding out for `stake`.

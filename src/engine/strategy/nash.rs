@@ -68,17 +68,26 @@ impl Nash {
             mind.estimate
         }
     }
-}
 
-impl Nash {
+    /// The hardness ρ = resolve / concession rate of the side (its drawn
+    /// resolve) and of its opponent (its mean resolve), for [`power`].
+    fn hardness(&self, inp: &TargetInput) -> (f64, f64) {
+        (
+            inp.resolve / inp.rate.max(1e-9),
+            self.opp_resolve / inp.opp_rate.max(1e-9),
+        )
+    }
+
     /// The Nash demand of `side` when the opponent's reservation value is
-    /// taken to be `opp_reservation`.
+    /// taken to be `opp_reservation` and the sides' hardness is `rho` (own,
+    /// opponent's; (1, 1) for power from patience alone).
     pub fn demand(
         &self,
         scn: &Scenario,
         side: Side,
         inp: &TargetInput,
         opp_reservation: f64,
+        rho: (f64, f64),
     ) -> f64 {
         let opp = other(side);
         let t = inp.round;
@@ -89,10 +98,7 @@ impl Nash {
         let opp_pow = po.discount.powi(t as i32);
         let opp_nd = opp_reservation + inp.opp_shift;
         let theirs = impasse_value(scn, opp, t, opp_nd, (opp_cost, inp.opp_threat), opp_pow);
-        let w = power(
-            (self.rates.0, inp.resolve / inp.rate.max(1e-9)),
-            (self.rates.1, self.opp_resolve / inp.opp_rate.max(1e-9)),
-        );
+        let w = power((self.rates.0, rho.0), (self.rates.1, rho.1));
         nash_point(&scn.paths[side], side, own, theirs, w)
     }
 
@@ -104,7 +110,7 @@ impl Nash {
 
 impl Strategy for Nash {
     fn target(&self, scn: &Scenario, side: Side, inp: &TargetInput, mind: &Mind) -> f64 {
-        self.demand(scn, side, inp, self.estimate(mind))
+        self.demand(scn, side, inp, self.estimate(mind), self.hardness(inp))
     }
 
     fn reads_threats(&self) -> bool {

@@ -29,9 +29,8 @@ impl TimeDependent {
             last_pow: Cell::new((f64::NAN, f64::NAN, f64::NAN)),
         }
     }
-}
 
-impl TimeDependent {
+    /// `base^power`, reusing the last result for the same bits.
     #[inline]
     fn pow(&self, base: f64, power: f64) -> f64 {
         let (b, p, v) = self.last_pow.get();
