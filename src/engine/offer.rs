@@ -59,6 +59,7 @@ pub fn target_input(
     };
     TargetInput {
         round,
+        ahead,
         clock,
         floor: no_deal.clamp(0.0, 1.0),
         no_deal,

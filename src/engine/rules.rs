@@ -84,15 +84,15 @@ pub fn audience_relief(scn: &Scenario, side: Side, t: u32, discount_pow: f64) ->
 /// horizon, discounted to now, less `costs.0` (a round's cost, USD bn) for
 /// every round left, less `costs.1` (the expected cost of the levers still
 /// to come, USD bn), less the focal audience cost if the focal deadline is
-/// still ahead, each converted to utility and brought to round `t`'s value
-/// by `discount_pow` (= δ^t).
+/// still ahead, each converted to utility and brought to round `t`'s value.
+/// `pows` = (δ^(rounds left), δ^t), which callers tabulate.
 pub fn impasse_value(
     scn: &Scenario,
     side: Side,
     t: u32,
     no_deal: f64,
     costs: (f64, f64),
-    discount_pow: f64,
+    pows: (f64, f64),
 ) -> f64 {
     let p = &scn.players[side];
     let left = scn.clock.horizon.saturating_sub(t);
@@ -102,7 +102,7 @@ pub fn impasse_value(
             bn += f.audience_cost[side];
         }
     }
-    p.discount.powi(left as i32) * no_deal - cost_in_utility(p, bn, discount_pow)
+    pows.0 * no_deal - cost_in_utility(p, bn, pows.1)
 }
 
 /// The responder's acceptance threshold under its rule.

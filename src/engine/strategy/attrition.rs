@@ -110,7 +110,12 @@ impl Attrition {
 
 impl Strategy for Attrition {
     fn target(&self, scn: &Scenario, side: Side, inp: &TargetInput, mind: &Mind) -> f64 {
-        let demand = self.demand(scn, side, inp, mind);
+        // Looking ahead, a side expects to hold the demand it stands on.
+        let demand = if inp.ahead && !inp.last_target.is_nan() {
+            inp.last_target
+        } else {
+            self.demand(scn, side, inp, mind)
+        };
         let theirs = mind.opp_latest;
         if theirs.is_nan()
             || theirs >= demand
@@ -234,6 +239,7 @@ mod tests {
         let (scn, a) = built_in_attrition(0);
         let mut inp = TargetInput {
             round: 5,
+            ahead: false,
             clock: 5.0,
             floor: 0.3,
             no_deal: 0.3,

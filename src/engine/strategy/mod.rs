@@ -129,6 +129,9 @@ pub enum Seen {
 pub struct TargetInput {
     /// The round.
     pub round: u32,
+    /// Whether this is the look-ahead of a responder (what it would demand
+    /// in `round`, the next round), not an offer it makes now.
+    pub ahead: bool,
     /// The player's concession clock (rounds weighted by concession rate).
     pub clock: f64,
     /// The current floor (no-deal value, clamped to [0, 1]).

@@ -30,6 +30,7 @@ use super::{Mind, Seen, Strategy, TargetInput};
 use crate::engine::belief::Prior;
 use crate::engine::rules::impasse_value;
 use crate::model::{other, OfferPath, Scenario, Side};
+use std::cell::Cell;
 
 /// Demands the Nash solution of the current impasse values.
 #[derive(Debug, Clone)]
@@ -42,6 +43,11 @@ pub struct Nash {
     opp_resolve: f64,
     /// Discount rates per round, −ln δ, of the side and of its opponent.
     rates: (f64, f64),
+    /// δ^k of the side and of its opponent for k = 0..=horizon (each
+    /// `powi(k)`, tabulated once).
+    pows: [Vec<f64>; 2],
+    /// The path index of the last demand: the next one is usually near.
+    last: Cell<usize>,
 }
 
 impl Nash {
@@ -57,6 +63,11 @@ impl Nash {
             opp_factor: opp.types.delay_cost.mean(),
             opp_resolve: opp.types.resolve.mean(),
             rates: (-scn.players[side].discount.ln(), -opp.discount.ln()),
+            pows: [side, other(side)].map(|p| {
+                let d = scn.players[p].discount;
+                (0..=scn.clock.horizon).map(|k| d.powi(k as i32)).collect()
+            }),
+            last: Cell::new(0),
         }
     }
 
@@ -92,14 +103,20 @@ impl Nash {
         let opp = other(side);
         let t = inp.round;
         let own_costs = (inp.round_cost, inp.threat);
-        let own = impasse_value(scn, side, t, inp.no_deal, own_costs, inp.discount_pow);
+        let k = (t as usize).min(self.pows[0].len() - 1);
+        let left = self.pows[0].len() - 1 - k;
+        let own_left = (self.pows[0][left], inp.discount_pow);
+        let own = impasse_value(scn, side, t, inp.no_deal, own_costs, own_left);
         let po = &scn.players[opp];
         let opp_cost = po.flow_cost * self.opp_factor + inp.opp_pressure;
-        let opp_pow = po.discount.powi(t as i32);
+        let opp_pow = (self.pows[1][left], self.pows[1][k]);
         let opp_nd = opp_reservation + inp.opp_shift;
         let theirs = impasse_value(scn, opp, t, opp_nd, (opp_cost, inp.opp_threat), opp_pow);
         let w = power((self.rates.0, rho.0), (self.rates.1, rho.1));
-        nash_point(&scn.paths[side], side, own, theirs, w)
+        let (demand, at) =
+            nash_point_near(&scn.paths[side], side, (own, theirs), w, self.last.get());
+        self.last.set(at);
+        demand
     }
 
     /// The prior over the opponent's reservation value.
@@ -152,27 +169,99 @@ pub fn power(own: (f64, f64), opp: (f64, f64)) -> f64 {
 /// (Kalai 1977; `w` is `side`'s bargaining power) among the points worth at
 /// least the impasse value to both; `d_side` when there is none (no zone
 /// of agreement as far as `side` can tell). The product is unimodal along
-/// the path (its frontier is concave), so a binary search on the sign of its
+/// the path (its frontier is concave), so a search on the sign of its
 /// log-derivative, `w Δa / a + (1 − w) Δb / b`, finds its peak.
-pub fn nash_point(path: &OfferPath, side: Side, d_side: f64, d_opp: f64, w: f64) -> f64 {
+///
+/// The search starts from path index `hint` (e.g. the last demand) and
+/// steps outwards, doubling, before it bisects: a few steps when the demand
+/// moved little. Returns the point's utility to `side` and its index (the
+/// hint itself when there is no zone of agreement).
+pub fn nash_point_near(
+    path: &OfferPath,
+    side: Side,
+    (d_side, d_opp): (f64, f64),
+    w: f64,
+    hint: usize,
+) -> (f64, usize) {
     let opp = other(side);
     let u = &path.u;
     let Some(lo) = path.first_reaching(opp, d_opp) else {
-        return d_side;
+        return (d_side, hint);
     };
     let hi = u[side].partition_point(|&v| v >= d_side - 1e-12);
     if hi == 0 || lo >= hi {
-        return d_side;
+        return (d_side, hint);
     }
-    // Whether moving from k to k + 1 raises the product (the sign of the
-    // log-derivative, multiplied through by the positive a·b).
-    let rises = |k: usize| {
-        let (a, b) = (u[side][k] - d_side, u[opp][k] - d_opp);
-        let (da, db) = (u[side][k + 1] - u[side][k], u[opp][k + 1] - u[opp][k]);
-        w * da * b + (1.0 - w) * db * a > 0.0
+    let slope = Slope {
+        own: &u[side][..hi],
+        opp: &u[opp][..hi],
+        d: (d_side, d_opp),
+        w,
     };
-    // The first k in [lo, hi) whose successor does not raise the product.
-    let (mut a, mut b) = (lo, hi - 1);
+    let k = first_false(lo, hi - 1, hint, &slope);
+    (u[side][k], k)
+}
+
+/// The product's slope along a path up to its last point worth the
+/// side's impasse value.
+struct Slope<'a> {
+    own: &'a [f64],
+    opp: &'a [f64],
+    d: (f64, f64),
+    w: f64,
+}
+
+impl Slope<'_> {
+    /// Whether moving from k to k + 1 raises the product (the sign of the
+    /// log-derivative, multiplied through by the positive a·b).
+    #[inline(always)]
+    fn rises(&self, k: usize) -> bool {
+        let (a, b) = (self.own[k] - self.d.0, self.opp[k] - self.d.1);
+        let (da, db) = (self.own[k + 1] - self.own[k], self.opp[k + 1] - self.opp[k]);
+        self.w * da * b + (1.0 - self.w) * db * a > 0.0
+    }
+}
+
+/// The first k in [lo, last) where the product stops rising, or `last` if
+/// there is none (it rises, then falls): bracketed by steps doubling
+/// outwards from `hint`, then bisected.
+fn first_false(lo: usize, last: usize, hint: usize, slope: &Slope) -> usize {
+    let rises = |k| slope.rises(k);
+    let h = hint.clamp(lo, last);
+    // The answer lies in [a, b].
+    let (mut a, mut b);
+    let mut step = 1;
+    if h < last && rises(h) {
+        a = h + 1;
+        loop {
+            let c = h + step;
+            if c >= last {
+                b = last;
+                break;
+            }
+            if !rises(c) {
+                b = c;
+                break;
+            }
+            a = c + 1;
+            step *= 2;
+        }
+    } else {
+        b = h;
+        loop {
+            if h < lo + step {
+                a = lo;
+                break;
+            }
+            let c = h - step;
+            if rises(c) {
+                a = c + 1;
+                break;
+            }
+            b = c;
+            step *= 2;
+        }
+    }
     while a < b {
         let m = a + (b - a) / 2;
         if rises(m) {
@@ -181,7 +270,7 @@ pub fn nash_point(path: &OfferPath, side: Side, d_side: f64, d_opp: f64, w: f64)
             b = m;
         }
     }
-    u[side][a]
+    a
 }
 
 #[cfg(test)]
@@ -213,8 +302,13 @@ mod tests {
                 (0.5, 0.2, 0.8),
                 (0.0, 0.0, 0.5),
             ] {
-                let got = nash_point(path, side, d, e, w);
+                let (got, at) = nash_point_near(path, side, (d, e), w, 0);
                 let want = brute(path, side, d, e, w).unwrap();
+                // The same point whatever the search starts from.
+                for hint in [1, at, path.len() / 2, path.len() - 1] {
+                    let again = nash_point_near(path, side, (d, e), w, hint);
+                    assert_eq!(again, (got, at), "hint {hint}");
+                }
                 // Within a grid step of the brute-force peak (the search uses
                 // the log-derivative at each point, not exact differences).
                 assert!(
@@ -223,14 +317,18 @@ mod tests {
                 );
             }
             // No zone of agreement: the side holds at its impasse value.
-            assert_eq!(nash_point(path, side, 0.9, 0.9, 0.5), 0.9);
+            assert_eq!(nash_point_near(path, side, (0.9, 0.9), 0.5, 7), (0.9, 7));
         }
     }
 
     #[test]
     fn impasse_values_fall_with_costs_threats_impatience_and_audience_costs() {
         let scn = config::builtin().scenario;
-        let v = |s: &Scenario, c: f64, th: f64, t: u32| impasse_value(s, 0, t, 0.5, (c, th), 1.0);
+        let v = |s: &Scenario, c: f64, th: f64, t: u32| {
+            let left = s.clock.horizon - t;
+            let pows = (s.players[0].discount.powi(left as i32), 1.0);
+            impasse_value(s, 0, t, 0.5, (c, th), pows)
+        };
         let base = v(&scn, 0.24, 0.0, 0);
         assert!(v(&scn, 0.48, 0.0, 0) < base);
         assert!(v(&scn, 0.24, 5.0, 0) < base);
