@@ -340,8 +340,10 @@ pub struct Issue {
     pub lo: f64,
     /// High end of the range (> lo).
     pub hi: f64,
-    /// Each player's preference.
+    /// Each player's preference (weight 0 for both when fixed).
     pub prefs: [IssuePref; 2],
+    /// Fixed by an earlier agreement: `lo == hi`, the same in every deal.
+    pub fixed: bool,
 }
 
 impl Issue {
@@ -831,6 +833,7 @@ mod tests {
                     exponent: 1.0,
                 },
             ],
+            fixed: false,
         }
     }
 

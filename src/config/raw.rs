@@ -589,15 +589,19 @@ pub struct RawStrategy {
 
 /// `[issues.NAME]`: one issue of the deal. Besides `unit`, `lo` and `hi`, the
 /// table has one entry per player, keyed by the player's name:
-/// `korea = { weight = 0.1, prefers = "low", exponent = 1.0 }`.
+/// `korea = { weight = 0.1, prefers = "low", exponent = 1.0 }`. An issue
+/// settled by an earlier agreement is declared `fixed = VALUE` instead (no
+/// range, no preferences): it takes that value in every deal.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawIssue {
     /// Unit label, e.g. `"usd_bn"`. Default `""`.
     pub unit: String,
-    /// Low end of the range, *required*.
-    pub lo: f64,
-    /// High end of the range (> lo), *required*.
-    pub hi: f64,
+    /// Low end of the range, *required* unless `fixed`.
+    pub lo: Option<f64>,
+    /// High end of the range (> lo), *required* unless `fixed`.
+    pub hi: Option<f64>,
+    /// The value of an issue fixed by an earlier agreement.
+    pub fixed: Option<f64>,
     /// Each player's preference, keyed by player name (one entry per player, *required*).
     pub prefs: Named<RawPref>,
 }
@@ -617,14 +621,17 @@ pub struct RawPref {
 }
 
 /// Keys of an issue table that are not player names.
-pub(crate) const ISSUE_KEYS: [&str; 3] = ["unit", "lo", "hi"];
+pub(crate) const ISSUE_KEYS: [&str; 4] = ["unit", "lo", "hi", "fixed"];
 
 impl Serialize for RawIssue {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(3 + self.prefs.len()))?;
+        let mut m = s.serialize_map(None)?;
         m.serialize_entry("unit", &self.unit)?;
-        m.serialize_entry("lo", &self.lo)?;
-        m.serialize_entry("hi", &self.hi)?;
+        for (key, v) in [("lo", self.lo), ("hi", self.hi), ("fixed", self.fixed)] {
+            if let Some(v) = v {
+                m.serialize_entry(key, &v)?;
+            }
+        }
         for (k, v) in &self.prefs.0 {
             m.serialize_entry(k, v)?;
         }
@@ -638,18 +645,22 @@ impl<'de> Deserialize<'de> for RawIssue {
         impl<'de> Visitor<'de> for V {
             type Value = RawIssue;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an issue table (unit, lo, hi and one entry per player)")
+                f.write_str(
+                    "an issue table (unit, lo, hi and one entry per player, or unit and fixed)",
+                )
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawIssue, A::Error> {
                 let mut unit = None;
                 let mut lo = None;
                 let mut hi = None;
+                let mut fixed = None;
                 let mut prefs: Vec<(String, RawPref)> = Vec::new();
                 while let Some(k) = map.next_key::<String>()? {
                     match k.as_str() {
                         "unit" => unit = Some(map.next_value::<String>()?),
                         "lo" => lo = Some(map.next_value::<f64>()?),
                         "hi" => hi = Some(map.next_value::<f64>()?),
+                        "fixed" => fixed = Some(map.next_value::<f64>()?),
                         _ => {
                             let p = map.next_value::<RawPref>()?;
                             prefs.push((k, p));
@@ -658,8 +669,9 @@ impl<'de> Deserialize<'de> for RawIssue {
                 }
                 Ok(RawIssue {
                     unit: unit.unwrap_or_default(),
-                    lo: lo.ok_or_else(|| de::Error::missing_field("lo"))?,
-                    hi: hi.ok_or_else(|| de::Error::missing_field("hi"))?,
+                    lo,
+                    hi,
+                    fixed,
                     prefs: Named(prefs),
                 })
             }

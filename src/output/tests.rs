@@ -67,6 +67,7 @@ fn scenario() -> Scenario {
             lo: 0.0,
             hi: 550.0,
             prefs: [pref(false), pref(true)],
+            fixed: false,
         }],
         levers: vec![],
         events: vec![],

@@ -604,3 +604,35 @@ b = {{ weight = 1.0, prefers = "low" }}
         x.utility[0], y.utility[0]
     );
 }
+
+#[test]
+fn a_fixed_issue_takes_its_value_in_every_deal_and_changes_nothing_else() {
+    use standoff::engine::{simulate, Workspace};
+    use standoff::rng::run_rng;
+    let base = config::builtin();
+    let text = format!(
+        "{}\n[issues.extra]\nunit = \"percent\"\nfixed = 7.5\n",
+        base.source
+    );
+    let with = config::load_str("fixed.toml", &text).unwrap().scenario;
+    let scn = &base.scenario;
+    assert_eq!(with.issues.len(), scn.issues.len() + 1);
+    let (mut wa, mut wb) = (Workspace::new(scn), Workspace::new(&with));
+    let (mut a, mut b) = (Outcome::for_scenario(scn), Outcome::for_scenario(&with));
+    let mut deals = 0;
+    for i in 0..300 {
+        let c = RunCoord::new(9, 0, i);
+        simulate(scn, &mut run_rng(c), &mut wa, &mut a, &mut ());
+        simulate(&with, &mut run_rng(c), &mut wb, &mut b, &mut ());
+        assert_eq!(
+            (a.kind, a.end_round, a.utility),
+            (b.kind, b.end_round, b.utility)
+        );
+        if a.kind == OutcomeKind::Deal {
+            deals += 1;
+            assert_eq!(&b.terms[..a.terms.len()], &a.terms[..]);
+            assert_eq!(b.terms[a.terms.len()], 7.5);
+        }
+    }
+    assert!(deals > 100, "{deals} deals");
+}

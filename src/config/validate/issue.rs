@@ -39,8 +39,18 @@ pub(super) fn issues(raw: &Named<RawIssue>, players: &Players) -> V<Vec<Issue>> 
 
 fn issue(base: &str, n: &str, is: &RawIssue, players: &Players) -> V<Issue> {
     name(base, n, "issue")?;
-    let lo = finite(&k(base, "lo"), is.lo, "a finite number")?;
-    let hi = finite(&k(base, "hi"), is.hi, "a finite number")?;
+    if let Some(v) = is.fixed {
+        return fixed(base, n, is, v);
+    }
+    let range = |key: &str, v: Option<f64>| match v {
+        Some(v) => finite(&k(base, key), v, "a finite number"),
+        None => bad(
+            k(base, key),
+            format!("missing required key '{key}' (or declare the issue `fixed = VALUE`)"),
+        ),
+    };
+    let lo = range("lo", is.lo)?;
+    let hi = range("hi", is.hi)?;
     if lo >= hi {
         return bad(
             k(base, "hi"),
@@ -98,5 +108,40 @@ fn issue(base: &str, n: &str, is: &RawIssue, players: &Players) -> V<Issue> {
         lo,
         hi,
         prefs: [p0, p1],
+        fixed: false,
+    })
+}
+
+/// An issue fixed at `v` by an earlier agreement: no range, no preferences
+/// (the same in every deal, so worth nothing to trade).
+fn fixed(base: &str, n: &str, is: &RawIssue, v: f64) -> V<Issue> {
+    let v = finite(&k(base, "fixed"), v, "a finite number")?;
+    for (key, given) in [("lo", is.lo), ("hi", is.hi)] {
+        if given.is_some() {
+            return bad(
+                k(base, key),
+                "an issue declared fixed has no range; remove lo and hi, or remove fixed"
+                    .to_string(),
+            );
+        }
+    }
+    if let Some((pn, _)) = is.prefs.iter().next() {
+        return bad(
+            k(base, pn),
+            "an issue declared fixed has no preferences (it is the same in every deal); remove them, or remove fixed".to_string(),
+        );
+    }
+    let none = IssuePref {
+        weight: 0.0,
+        prefers_high: true,
+        exponent: 1.0,
+    };
+    Ok(Issue {
+        name: n.to_string(),
+        unit: is.unit.clone(),
+        lo: v,
+        hi: v,
+        prefs: [none, none],
+        fixed: true,
     })
 }
