@@ -344,9 +344,18 @@ pub struct Issue {
     pub prefs: [IssuePref; 2],
     /// Fixed by an earlier agreement: `lo == hi`, the same in every deal.
     pub fixed: bool,
+    /// Grid steps of its range, when it has its own scale (e.g. 2 for
+    /// three named levels); None: `protocol.resolution`.
+    pub steps: Option<u32>,
 }
 
 impl Issue {
+    /// Its number of grid steps when the protocol's is `resolution`.
+    #[inline]
+    pub fn steps(&self, resolution: u32) -> usize {
+        self.steps.unwrap_or(resolution).max(1) as usize
+    }
+
     /// Real value of normalised position x.
     #[inline]
     pub fn value_at(&self, x: f64) -> f64 {
@@ -550,15 +559,16 @@ pub struct OfferPath {
 }
 
 impl OfferPath {
-    /// Builds the path for `proposer` over `issues` with `resolution` grid steps per issue.
+    /// Builds the path for `proposer` over `issues` with `resolution` grid
+    /// steps per issue (or the issue's own `steps`).
     pub fn build(issues: &[Issue], proposer: Side, resolution: u32) -> OfferPath {
         let n = issues.len();
         let opp = other(proposer);
-        let k = resolution.max(1) as usize;
+        let ks: Vec<usize> = issues.iter().map(|is| is.steps(resolution)).collect();
         // Current grid step of each issue, counted from the proposer's best end.
         let mut step = vec![0usize; n];
         let pos = |i: usize, s: usize| -> f64 {
-            let f = s as f64 / k as f64;
+            let f = s as f64 / ks[i] as f64;
             if issues[i].prefs[proposer].prefers_high {
                 1.0 - f
             } else {
@@ -590,7 +600,7 @@ impl OfferPath {
         loop {
             let mut best: Option<(usize, f64)> = None;
             for i in 0..n {
-                if !conflict[i] || step[i] == k {
+                if !conflict[i] || step[i] == ks[i] {
                     continue;
                 }
                 let (x0, x1) = (pos(i, step[i]), pos(i, step[i] + 1));
@@ -834,6 +844,7 @@ mod tests {
                 },
             ],
             fixed: false,
+            steps: None,
         }
     }
 

@@ -602,6 +602,9 @@ pub struct RawIssue {
     pub hi: Option<f64>,
     /// The value of an issue fixed by an earlier agreement.
     pub fixed: Option<f64>,
+    /// Grid steps of the range, for an issue with its own scale (e.g. 2:
+    /// three levels lo, midpoint, hi). Default: `protocol.resolution`.
+    pub steps: Option<u32>,
     /// Each player's preference, keyed by player name (one entry per player, *required*).
     pub prefs: Named<RawPref>,
 }
@@ -621,7 +624,7 @@ pub struct RawPref {
 }
 
 /// Keys of an issue table that are not player names.
-pub(crate) const ISSUE_KEYS: [&str; 4] = ["unit", "lo", "hi", "fixed"];
+pub(crate) const ISSUE_KEYS: [&str; 5] = ["unit", "lo", "hi", "fixed", "steps"];
 
 impl Serialize for RawIssue {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -631,6 +634,9 @@ impl Serialize for RawIssue {
             if let Some(v) = v {
                 m.serialize_entry(key, &v)?;
             }
+        }
+        if let Some(steps) = self.steps {
+            m.serialize_entry("steps", &steps)?;
         }
         for (k, v) in &self.prefs.0 {
             m.serialize_entry(k, v)?;
@@ -654,6 +660,7 @@ impl<'de> Deserialize<'de> for RawIssue {
                 let mut lo = None;
                 let mut hi = None;
                 let mut fixed = None;
+                let mut steps = None;
                 let mut prefs: Vec<(String, RawPref)> = Vec::new();
                 while let Some(k) = map.next_key::<String>()? {
                     match k.as_str() {
@@ -661,6 +668,7 @@ impl<'de> Deserialize<'de> for RawIssue {
                         "lo" => lo = Some(map.next_value::<f64>()?),
                         "hi" => hi = Some(map.next_value::<f64>()?),
                         "fixed" => fixed = Some(map.next_value::<f64>()?),
+                        "steps" => steps = Some(map.next_value::<u32>()?),
                         _ => {
                             let p = map.next_value::<RawPref>()?;
                             prefs.push((k, p));
@@ -672,6 +680,7 @@ impl<'de> Deserialize<'de> for RawIssue {
                     lo,
                     hi,
                     fixed,
+                    steps,
                     prefs: Named(prefs),
                 })
             }

@@ -19,8 +19,11 @@ const FULL_SCAN: usize = 16;
 /// side's utility, kept incrementally.
 struct Search<'a> {
     s: &'a Scenario,
-    k: usize,
-    /// Value of grid step j of issue i to side p: `table[p][i * (k + 1) + j]`.
+    /// Grid steps of each issue.
+    ks: Vec<usize>,
+    /// Where each issue's values start in `table`.
+    off: Vec<usize>,
+    /// Value of grid step j of issue i to side p: `table[p][off[i] + j]`.
     table: [Vec<f64>; 2],
     step: Vec<usize>,
     x: Vec<f64>,
@@ -28,16 +31,12 @@ struct Search<'a> {
 }
 
 impl Search<'_> {
-    fn grid(&self, j: usize) -> f64 {
-        if j == self.k {
-            1.0
-        } else {
-            j as f64 / self.k as f64
-        }
+    fn grid(&self, i: usize, j: usize) -> f64 {
+        grid(j, self.ks[i])
     }
 
     fn value(&self, side: Side, i: usize, j: usize) -> f64 {
-        self.table[side][i * (self.k + 1) + j]
+        self.table[side][self.off[i] + j]
     }
 
     /// Both utilities of the current point (exposure through `Scenario`).
@@ -54,7 +53,7 @@ impl Search<'_> {
             self.sep[p] += self.value(p, i, j) - self.value(p, i, self.step[i]);
         }
         self.step[i] = j;
-        self.x[i] = self.grid(j);
+        self.x[i] = self.grid(i, j);
     }
 
     /// Recomputes the separable sums from scratch (no drift across weights).
@@ -64,6 +63,15 @@ impl Search<'_> {
                 .map(|i| self.value(p, i, self.step[i]))
                 .sum();
         }
+    }
+}
+
+/// Normalised position of grid step `j` of `k` (1 exactly at the end).
+fn grid(j: usize, k: usize) -> f64 {
+    if j == k {
+        1.0
+    } else {
+        j as f64 / k as f64
     }
 }
 
@@ -85,30 +93,39 @@ impl OfferPath {
     pub fn frontier(s: &Scenario, proposer: Side, resolution: u32, weights: usize) -> OfferPath {
         let n = s.issues.len();
         let opp = other(proposer);
-        let k = resolution.max(1) as usize;
+        let ks: Vec<usize> = s.issues.iter().map(|is| is.steps(resolution)).collect();
+        let off = ks
+            .iter()
+            .scan(0, |at, &k| {
+                let here = *at;
+                *at += k + 1;
+                Some(here)
+            })
+            .collect();
         let mut se = Search {
             s,
-            k,
+            ks,
+            off,
             table: [Vec::new(), Vec::new()],
             step: vec![0; n],
             x: vec![0.0; n],
             sep: [0.0; 2],
         };
         for p in 0..2 {
-            let mut t = Vec::with_capacity(n * (k + 1));
-            for is in &s.issues {
-                t.extend((0..=k).map(|j| is.prefs[p].value(se.grid(j))));
+            let mut t = Vec::new();
+            for (is, &k) in s.issues.iter().zip(&se.ks) {
+                t.extend((0..=k).map(|j| is.prefs[p].value(grid(j, k))));
             }
             se.table[p] = t;
         }
         for (i, is) in s.issues.iter().enumerate() {
             let j = if is.prefs[proposer].prefers_high {
-                k
+                se.ks[i]
             } else {
                 0
             };
             se.step[i] = j;
-            se.x[i] = se.grid(j);
+            se.x[i] = se.grid(i, j);
         }
         se.resum();
 
@@ -122,7 +139,7 @@ impl OfferPath {
             ascend(&mut se, &obj, full, &mut cand);
             cand.extend_from_slice(&se.step);
         }
-        select(s, proposer, k, &cand)
+        select(s, proposer, &se.ks, &cand)
     }
 }
 
@@ -137,7 +154,7 @@ fn ascend(se: &mut Search, obj: &dyn Fn([f64; 2]) -> f64, full: bool, cand: &mut
             for dir in [-1isize, 1] {
                 loop {
                     let j = se.step[i] as isize + dir;
-                    if j < 0 || j > se.k as isize {
+                    if j < 0 || j > se.ks[i] as isize {
                         break;
                     }
                     let old = se.step[i];
@@ -159,7 +176,7 @@ fn ascend(se: &mut Search, obj: &dyn Fn([f64; 2]) -> f64, full: bool, cand: &mut
             for i in 0..n {
                 let old = se.step[i];
                 let mut best = (old, cur);
-                for j in 0..=se.k {
+                for j in 0..=se.ks[i] {
                     se.set(i, j);
                     let v = obj(se.utilities());
                     if v > best.1 + 1e-15 {
@@ -182,16 +199,15 @@ fn ascend(se: &mut Search, obj: &dyn Fn([f64; 2]) -> f64, full: bool, cand: &mut
 
 /// The path from candidate grid points (`n` steps each): exact utilities,
 /// ordered by the proposer's utility, dominated and duplicate points dropped.
-fn select(s: &Scenario, proposer: Side, k: usize, cand: &[usize]) -> OfferPath {
+fn select(s: &Scenario, proposer: Side, ks: &[usize], cand: &[usize]) -> OfferPath {
     let n = s.issues.len();
     let opp = other(proposer);
-    let grid = |j: usize| if j == k { 1.0 } else { j as f64 / k as f64 };
     let m = cand.len() / n.max(1);
     let mut pts: Vec<(f64, f64, usize)> = Vec::with_capacity(m);
     let mut x = vec![0.0; n];
     for c in 0..m {
-        for (xi, &j) in x.iter_mut().zip(&cand[c * n..(c + 1) * n]) {
-            *xi = grid(j);
+        for ((xi, &j), &k) in x.iter_mut().zip(&cand[c * n..(c + 1) * n]).zip(ks) {
+            *xi = grid(j, k);
         }
         pts.push((s.deal_utility(proposer, &x), s.deal_utility(opp, &x), c));
     }
@@ -206,8 +222,12 @@ fn select(s: &Scenario, proposer: Side, k: usize, cand: &[usize]) -> OfferPath {
             continue;
         }
         best_opp = uq;
-        path.x
-            .extend(cand[c * n..(c + 1) * n].iter().map(|&j| grid(j)));
+        path.x.extend(
+            cand[c * n..(c + 1) * n]
+                .iter()
+                .zip(ks)
+                .map(|(&j, &k)| grid(j, k)),
+        );
         path.u[proposer].push(up);
         path.u[opp].push(uq);
     }

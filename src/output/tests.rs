@@ -68,6 +68,7 @@ fn scenario() -> Scenario {
             hi: 550.0,
             prefs: [pref(false), pref(true)],
             fixed: false,
+            steps: None,
         }],
         levers: vec![],
         events: vec![],

@@ -3,7 +3,7 @@
 use crate::model::{Issue, IssuePref};
 
 use super::checks::{finite, name, nonneg, one_of, positive};
-use super::{bad, k, list, Players, V};
+use super::{bad, k, list, Players, MAX_RESOLUTION, V};
 use crate::config::raw::{Named, RawIssue};
 
 pub(super) fn issues(raw: &Named<RawIssue>, players: &Players) -> V<Vec<Issue>> {
@@ -109,6 +109,15 @@ fn issue(base: &str, n: &str, is: &RawIssue, players: &Players) -> V<Issue> {
         hi,
         prefs: [p0, p1],
         fixed: false,
+        steps: match is.steps {
+            Some(st) if st == 0 || st > MAX_RESOLUTION => {
+                return bad(
+                    k(base, "steps"),
+                    format!("expected a number of grid steps in [1, {MAX_RESOLUTION}], found {st}"),
+                )
+            }
+            st => st,
+        },
     })
 }
 
@@ -116,11 +125,15 @@ fn issue(base: &str, n: &str, is: &RawIssue, players: &Players) -> V<Issue> {
 /// (the same in every deal, so worth nothing to trade).
 fn fixed(base: &str, n: &str, is: &RawIssue, v: f64) -> V<Issue> {
     let v = finite(&k(base, "fixed"), v, "a finite number")?;
-    for (key, given) in [("lo", is.lo), ("hi", is.hi)] {
+    for (key, given) in [
+        ("lo", is.lo),
+        ("hi", is.hi),
+        ("steps", is.steps.map(f64::from)),
+    ] {
         if given.is_some() {
             return bad(
                 k(base, key),
-                "an issue declared fixed has no range; remove lo and hi, or remove fixed"
+                "an issue declared fixed has no range; remove lo, hi and steps, or remove fixed"
                     .to_string(),
             );
         }
@@ -143,5 +156,6 @@ fn fixed(base: &str, n: &str, is: &RawIssue, v: f64) -> V<Issue> {
         hi: v,
         prefs: [none, none],
         fixed: true,
+        steps: None,
     })
 }
