@@ -78,6 +78,11 @@ pub enum Edit {
     Reserves(f64),
     /// Set the lower end of every exposure cushion issue (a standing swap line).
     StandingCushion(f64),
+    /// Set the backlash of B's levers to 0.
+    BNoBacklash,
+    /// Applied to the base scenario too: the row measures its other edits
+    /// with this one held (e.g. a threat's effect without its backlash).
+    Held(&'static Edit),
 }
 
 /// A row: a change and the checks made on it.
@@ -141,8 +146,8 @@ pub const ROWS: &[Row] = &[
         checks: &[(DealNearFocal, Down)],
     },
     Row {
-        change: "{B}'s levers more credible (x1.5)",
-        edits: &[BCredibility(1.5)],
+        change: "{B}'s levers more credible (x1.5), without backlash",
+        edits: &[Held(&BNoBacklash), BCredibility(1.5)],
         checks: &[(TermsUtility(0), Down)],
     },
     Row {
@@ -309,20 +314,23 @@ fn apply(doc: &mut Value, e: &Edit, who: [&str; 2]) -> Result<(), String> {
             *s = Value::Table(t);
             Ok(())
         }
-        BCredibility(f) | BBacklash(f) => {
+        BCredibility(_) | BBacklash(_) | BNoBacklash => {
             let levers = b_levers(doc, who[1]);
             if levers.is_empty() {
                 return Err(format!("{} has no levers", who[1]));
             }
             for l in levers {
-                if matches!(e, BCredibility(_)) {
-                    scale_at(doc, &format!("{l}.credibility"), |c| (c * f).min(1.0))?;
-                } else {
-                    scale_at(doc, &format!("{l}.backlash"), |b| (b + f).min(1.0))?;
+                match *e {
+                    BCredibility(f) => {
+                        scale_at(doc, &format!("{l}.credibility"), |c| (c * f).min(1.0))?
+                    }
+                    BBacklash(f) => scale_at(doc, &format!("{l}.backlash"), |b| (b + f).min(1.0))?,
+                    _ => scale_at(doc, &format!("{l}.backlash"), |_| 0.0)?,
                 }
             }
             Ok(())
         }
+        Held(h) => apply(doc, h, who),
         Reserves(f) => {
             let ex = exposures(doc);
             if ex.is_empty() {
@@ -343,10 +351,14 @@ fn apply(doc: &mut Value, e: &Edit, who: [&str; 2]) -> Result<(), String> {
     }
 }
 
-/// The scenario changed by `row`, or why it cannot be.
-fn changed(base: &Value, row: &Row, who: [&str; 2]) -> Result<Scenario, String> {
+/// The scenario changed by `edits`, or why it cannot be.
+fn changed<'a>(
+    base: &Value,
+    edits: impl IntoIterator<Item = &'a Edit>,
+    who: [&str; 2],
+) -> Result<Scenario, String> {
     let mut doc = base.clone();
-    for e in row.edits {
+    for e in edits {
         apply(&mut doc, e, who)?;
     }
     config::from_value("(changed)", doc)
@@ -414,17 +426,26 @@ pub fn suite(base: &config::Loaded, runs: u64, seed: u64) -> Vec<Check> {
     let mut out = Vec::new();
     for row in ROWS {
         let change = path_of(row.change, who);
-        let alt = changed(&doc, row, who);
+        // The base of the row: the scenario with the row's held edits.
+        let held = row.edits.iter().filter(|e| matches!(e, Held(_)));
+        let pair = if held.clone().next().is_none() {
+            Ok(None)
+        } else {
+            changed(&doc, held, who).map(Some)
+        }
+        .and_then(|b| Ok((b, changed(&doc, row.edits, who)?)));
         let mut sums = vec![Paired::default(); row.checks.len()];
-        if let Ok(alt) = &alt {
-            paired_runs(scn, alt, runs, seed, |a, b| {
+        if let Ok((held_base, alt)) = &pair {
+            let b = held_base.as_ref().unwrap_or(scn);
+            paired_runs(b, alt, runs, seed, |x0, x1| {
                 for (k, &(m, _)) in row.checks.iter().enumerate() {
-                    if let (Some(x), Some(y)) = (value(m, scn, focal, a), value(m, alt, focal, b)) {
+                    if let (Some(x), Some(y)) = (value(m, b, focal, x0), value(m, alt, focal, x1)) {
                         sums[k].add(y - x);
                     }
                 }
             });
         }
+        let alt = pair.map(|_| ());
         for (k, &(m, expect)) in row.checks.iter().enumerate() {
             let (effect, ci) = sums[k].mean_ci();
             let skipped = match &alt {
@@ -529,7 +550,7 @@ mod tests {
             ("us's delay cost x2", "us's utility of the agreed terms"),
             ("us made a hardliner", "korea's utility of the agreed terms"),
             (
-                "us's levers more credible (x1.5)",
+                "us's levers more credible (x1.5), without backlash",
                 "korea's utility of the agreed terms",
             ),
             (

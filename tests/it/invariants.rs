@@ -646,16 +646,25 @@ fn an_issue_with_its_own_steps_takes_only_its_levels_on_every_path() {
     );
     assert_ne!(text, base.source);
     let scn = config::load_str("steps.toml", &text).unwrap().scenario;
-    let i = scn.issues.iter().position(|is| is.name == "project_selection").unwrap();
+    let i = scn
+        .issues
+        .iter()
+        .position(|is| is.name == "project_selection")
+        .unwrap();
     for path in &scn.paths {
         for k in 0..path.len() {
             let x = path.point(k)[i];
             assert!([0.0, 0.5, 1.0].contains(&x), "point {k}: {x}");
         }
         // The other issues still move on the protocol's grid of 100 steps.
-        let cash = scn.issues.iter().position(|is| is.name == "cash_share").unwrap();
-        let levels: std::collections::BTreeSet<u64> =
-            (0..path.len()).map(|k| path.point(k)[cash].to_bits()).collect();
+        let cash = scn
+            .issues
+            .iter()
+            .position(|is| is.name == "cash_share")
+            .unwrap();
+        let levels: std::collections::BTreeSet<u64> = (0..path.len())
+            .map(|k| path.point(k)[cash].to_bits())
+            .collect();
         assert!(levels.len() > 50, "{} cash levels", levels.len());
     }
 }

@@ -93,10 +93,29 @@ impl Attrition {
         self.nash.demand(scn, side, inp, weakest, (1.0, 1.0))
     }
 
-    /// Whether a side with this memory gives in, holding out for `stake`.
+    /// What holding out through round `round` costs (utility) a side whose
+    /// round costs `round_cost` (USD bn), at δ^round = `discount_pow`, with
+    /// the opponent's demand worth `theirs` to it on the table: a round's
+    /// delay of that deal, the round's cost, and the audience cost in the
+    /// round before the focal deadline.
     #[inline]
-    pub fn gives_in(&self, mind: &Mind, resolve: f64, stake: f64) -> bool {
-        mind.held >= self.endurance * resolve * stake
+    pub fn hold_cost(&self, round: u32, round_cost: f64, discount_pow: f64, theirs: f64) -> f64 {
+        let mut bn = round_cost;
+        if let Some((r, audience)) = self.focal {
+            if r == round {
+                bn += audience;
+            }
+        }
+        (1.0 - self.discount) * theirs.max(0.0)
+            + cost_to_utility(self.bn_per_util, bn, discount_pow)
+    }
+
+    /// Whether a side gives in rather than hold out through this round,
+    /// holding out for `stake`: what holding out has cost it with this
+    /// round's cost `now` reaches its willingness to bear cost.
+    #[inline]
+    pub fn gives_in(&self, mind: &Mind, now: f64, resolve: f64, stake: f64) -> bool {
+        mind.held + now >= self.endurance * resolve * stake
     }
 
     /// A side's effective resolve: its drawn resolve over its concession
@@ -117,10 +136,20 @@ impl Strategy for Attrition {
             self.demand(scn, side, inp, mind)
         };
         let theirs = mind.opp_latest;
-        if theirs.is_nan()
-            || theirs >= demand
-            || !self.gives_in(mind, Self::resolve(inp), demand - theirs)
-        {
+        if theirs.is_nan() || theirs >= demand {
+            return demand;
+        }
+        // The cost of holding out through the current round: a responder
+        // looking ahead to the next round asks whether rejecting now takes
+        // it past its limit (then it would give in next round, so it
+        // accepts now), a proposer whether proposing its demand does.
+        let (round, dp) = if inp.ahead {
+            (inp.round - 1, inp.discount_pow / self.discount)
+        } else {
+            (inp.round, inp.discount_pow)
+        };
+        let now = self.hold_cost(round, inp.round_cost, dp, theirs);
+        if !self.gives_in(mind, now, Self::resolve(inp), demand - theirs) {
             return demand;
         }
         theirs.max(inp.no_deal).min(demand)
@@ -156,17 +185,9 @@ impl Strategy for Attrition {
         } = seen
         {
             // Holding out costs only while there is a standing demand to give in to.
-            if mind.opp_latest.is_nan() {
-                return;
+            if !mind.opp_latest.is_nan() {
+                mind.held += self.hold_cost(round, round_cost, discount_pow, mind.opp_latest);
             }
-            let mut bn = round_cost;
-            if let Some((r, audience)) = self.focal {
-                if r == round {
-                    bn += audience;
-                }
-            }
-            mind.held += (1.0 - self.discount) * mind.opp_latest.max(0.0)
-                + cost_to_utility(self.bn_per_util, bn, discount_pow);
         }
     }
 }
@@ -258,11 +279,36 @@ mod tests {
         let demand = a.target(&scn, 0, &inp, &mind);
         mind.opp_latest = demand - 0.2;
         assert_eq!(a.target(&scn, 0, &inp, &mind), demand);
-        // Stake 0.2, endurance 0.5, resolve 1: it gives in at 0.1.
-        mind.held = 0.099;
+        // Stake 0.2, endurance 0.5, resolve 1: it gives in once what holding
+        // out has cost it, this round included, reaches 0.1.
+        let now = a.hold_cost(5, 0.24, 1.0, mind.opp_latest);
+        mind.held = 0.1 - now - 1e-9;
         assert_eq!(a.target(&scn, 0, &inp, &mind), demand);
-        mind.held = 0.1;
+        mind.held = 0.1 - now + 1e-12;
         assert!((a.target(&scn, 0, &inp, &mind) - (demand - 0.2)).abs() < 1e-12);
+        // In the round before the focal deadline the audience cost is at
+        // stake too, so a side short of its limit by less than it gives in.
+        let f = scn.clock.focal.as_ref().unwrap().round;
+        let lump = scn.clock.focal.as_ref().unwrap().audience_cost[0] / scn.players[0].bn_per_util;
+        mind.held = 0.1 - now - 0.5 * lump;
+        assert_eq!(a.target(&scn, 0, &inp, &mind), demand);
+        let before_focal = TargetInput {
+            round: f - 1,
+            ..inp
+        };
+        let d = a.target(
+            &scn,
+            0,
+            &TargetInput {
+                round: f - 1,
+                ..inp
+            },
+            &Mind::new(),
+        );
+        mind.opp_latest = d - 0.2;
+        mind.held = 0.1 - a.hold_cost(f - 1, 0.24, 1.0, mind.opp_latest) + 0.5 * lump + 1e-12;
+        assert!(a.target(&scn, 0, &before_focal, &mind) < d);
+        mind.opp_latest = demand - 0.2;
         // A side hardened (its concession rate halved) holds out twice as long.
         inp.rate = 0.5;
         assert_eq!(a.target(&scn, 0, &inp, &mind), demand);
