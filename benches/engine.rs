@@ -8,22 +8,6 @@ use standoff::outcome::Outcome;
 use standoff::rng::{run_rng, RunCoord};
 use standoff::runner::{Pool, RunSpec};
 
-/// The built-in scenario with Korea's and the US's strategy tables replaced
-/// by `korea` and `us`.
-fn builtin_with(name: &str, korea: &str, us: &str) -> standoff::model::Scenario {
-    let text = config::builtin()
-        .source
-        .replace(
-            "kind = \"boulware\"\nexponent = 0.5\ndeadline = \"focal\"",
-            korea,
-        )
-        .replace(
-            "kind = \"linear\"\nexponent = 1.0\ndeadline = \"horizon\"",
-            us,
-        );
-    config::load_str(name, &text).unwrap().scenario
-}
-
 /// 256 runs of `scn`, with throughput in rounds (so time per element is
 /// time per round).
 fn bench_runs(c: &mut Criterion, name: &str, scn: &standoff::model::Scenario) {
@@ -55,13 +39,13 @@ fn bench_runs(c: &mut Criterion, name: &str, scn: &standoff::model::Scenario) {
 
 fn one_run(c: &mut Criterion) {
     bench_runs(c, "256_runs_builtin", &config::builtin().scenario);
-    let nash = builtin_with("nash", "kind = \"nash\"", "kind = \"nash\"");
+    let nash = config::builtin_with_strategies(["{ kind = \"nash\" }"; 2]).scenario;
     bench_runs(c, "256_runs_builtin_nash", &nash);
-    let attrition = builtin_with(
-        "attrition",
-        "kind = \"attrition\"\nendurance = 0.3",
-        "kind = \"attrition\"\nendurance = 0.2",
-    );
+    let attrition = config::builtin_with_strategies([
+        "{ kind = \"attrition\", endurance = 0.3 }",
+        "{ kind = \"attrition\", endurance = 0.2 }",
+    ])
+    .scenario;
     bench_runs(c, "256_runs_builtin_attrition", &attrition);
 }
 

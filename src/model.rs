@@ -556,9 +556,43 @@ pub struct OfferPath {
     pub x: Vec<f64>,
     /// Utility of each point to player 0 and player 1.
     pub u: [Vec<f64>; 2],
+    /// The points on the path's outer hull in utility space, in path order:
+    /// along them the frontier is concave, so a Nash product is unimodal
+    /// (every point of a separable path, up to collinear ones).
+    pub hull: Vec<usize>,
 }
 
 impl OfferPath {
+    /// Sets `hull` (Andrew's monotone chain: the opponent's utility rises
+    /// along the path, the proposer's falls; a point is dropped when it
+    /// lies strictly inside the segment of its neighbours).
+    pub(crate) fn with_hull(mut self) -> OfferPath {
+        let (a, b) = (&self.u[0], &self.u[1]);
+        let mut h: Vec<usize> = Vec::with_capacity(a.len());
+        for k in 0..a.len() {
+            while let [.., i, j] = h[..] {
+                // Cross product of (j − i) and (k − i) in the (u0, u1) plane:
+                // the sign says on which side of i→k the point j lies.
+                let cross = (a[j] - a[i]) * (b[k] - b[i]) - (b[j] - b[i]) * (a[k] - a[i]);
+                // Walking towards lower u0 (proposer 0's path) the outer side
+                // is on the right (cross > 0); towards higher u0, on the left.
+                let inside = if a[k] < a[i] {
+                    cross < -1e-15
+                } else {
+                    cross > 1e-15
+                };
+                if inside {
+                    h.pop();
+                } else {
+                    break;
+                }
+            }
+            h.push(k);
+        }
+        self.hull = h;
+        self
+    }
+
     /// Builds the path for `proposer` over `issues` with `resolution` grid
     /// steps per issue (or the issue's own `steps`).
     pub fn build(issues: &[Issue], proposer: Side, resolution: u32) -> OfferPath {
@@ -624,7 +658,7 @@ impl OfferPath {
                 None => break,
             }
         }
-        path
+        path.with_hull()
     }
 
     /// Number of points.
@@ -871,6 +905,28 @@ mod tests {
         }
         // Halfway along, the sum of utilities exceeds the 1.0 of a flat split.
         assert!(p.u[0][4] + p.u[1][4] > 1.7);
+    }
+
+    #[test]
+    fn the_hull_keeps_the_outer_points_of_a_path_and_drops_dents() {
+        let path = |u0: &[f64], u1: &[f64]| {
+            OfferPath {
+                n_issues: 0,
+                x: vec![],
+                u: [u0.to_vec(), u1.to_vec()],
+                hull: vec![],
+            }
+            .with_hull()
+            .hull
+        };
+        // Proposer 0's path (u0 falls): (0.9, 0.5) bulges out, (0.45, 0.5) is a dent.
+        assert_eq!(path(&[1.0, 0.9, 0.0], &[0.0, 0.5, 1.0]), vec![0, 1, 2]);
+        assert_eq!(path(&[1.0, 0.45, 0.0], &[0.0, 0.5, 1.0]), vec![0, 2]);
+        // Proposer 1's path (u0 rises): the same points the other way round.
+        assert_eq!(path(&[0.0, 0.9, 1.0], &[1.0, 0.5, 0.0]), vec![0, 1, 2]);
+        assert_eq!(path(&[0.0, 0.45, 1.0], &[1.0, 0.5, 0.0]), vec![0, 2]);
+        // Collinear points stay.
+        assert_eq!(path(&[1.0, 0.5, 0.0], &[0.0, 0.5, 1.0]), vec![0, 1, 2]);
     }
 
     #[test]

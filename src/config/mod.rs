@@ -94,6 +94,40 @@ pub fn builtin() -> Loaded {
     }
 }
 
+/// The built-in scenario with each player's `[players.NAME.strategy]` table
+/// replaced by `strategies` (inline TOML tables, e.g. `{ kind = "nash" }`,
+/// in player order): the variants the tests and benches compare.
+pub fn builtin_with_strategies(strategies: [&str; 2]) -> Loaded {
+    let base = builtin();
+    let mut doc: toml::Value = match toml::from_str(BUILTIN_TOML) {
+        Ok(v) => v,
+        Err(e) => panic!("the built-in scenario does not parse: {e}"),
+    };
+    for (name, table) in base
+        .scenario
+        .players
+        .iter()
+        .map(|p| &p.name)
+        .zip(strategies)
+    {
+        let t: toml::Value = match toml::from_str(&format!("s = {table}")) {
+            Ok(toml::Value::Table(mut t)) => t.remove("s").unwrap_or(toml::Value::Boolean(false)),
+            other => panic!("not an inline table: {table} ({other:?})"),
+        };
+        doc["players"][name.as_str()]["strategy"] = t;
+    }
+    let label = format!("{BUILTIN_LABEL} with strategies {strategies:?}");
+    match from_value(&label, doc) {
+        Ok((raw, scenario)) => Loaded {
+            file: label,
+            source: resolved_toml(&raw),
+            raw,
+            scenario,
+        },
+        Err(e) => panic!("{e}"),
+    }
+}
+
 /// Validates a config held as a TOML value (e.g. a parsed file in which a
 /// sweep has set a parameter with [`set_path`]). Errors name the dotted key,
 /// without a line.

@@ -231,5 +231,5 @@ fn select(s: &Scenario, proposer: Side, ks: &[usize], cand: &[usize]) -> OfferPa
         path.u[proposer].push(up);
         path.u[opp].push(uq);
     }
-    path
+    path.with_hull()
 }

@@ -196,6 +196,7 @@ impl Strategy for Attrition {
 mod tests {
     use super::*;
     use crate::config;
+    use crate::model::Dist;
 
     fn built_in_attrition(side: Side) -> (Scenario, Attrition) {
         let scn = config::builtin().scenario;
@@ -242,15 +243,20 @@ mod tests {
         assert_eq!(mind.belief_lo, f64::NEG_INFINITY);
         assert!(mind.estimate.is_nan());
         // The US offered itself 0.5: its reservation is at most 0.5, so the
-        // weakest type it can be is the 10% point of U[0.35, 0.5].
+        // weakest type it can be is the 10% point of its prior truncated there.
         let offer = Seen::OfferReceived {
             utility: 0.4,
             opp_net: 0.5,
         };
         a.observe(&mut mind, offer);
+        let Dist::Uniform { lo, .. } = config::builtin().scenario.players[1].types.reservation
+        else {
+            panic!("the built-in US reservation is no longer uniform");
+        };
+        let want = lo + 0.1 * (0.5 - lo);
         assert!(
-            (mind.estimate - (0.35 + 0.1 * 0.15)).abs() < 1e-9,
-            "{}",
+            (mind.estimate - want).abs() < 1e-9,
+            "{} vs {want}",
             mind.estimate
         );
     }

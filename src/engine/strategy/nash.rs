@@ -174,8 +174,11 @@ pub fn power(own: (f64, f64), opp: (f64, f64)) -> f64 {
 ///
 /// The search starts from path index `hint` (e.g. the last demand) and
 /// steps outwards, doubling, before it bisects: a few steps when the demand
-/// moved little. Returns the point's utility to `side` and its index (the
-/// hint itself when there is no zone of agreement).
+/// moved little. It searches the path's outer hull, where the frontier is
+/// concave and the product unimodal (on a non-separable frontier a point
+/// inside a dent is never the search's answer). Returns the point's
+/// utility to `side` and its position on the hull (the hint itself when
+/// there is no zone of agreement).
 pub fn nash_point_near(
     path: &OfferPath,
     side: Side,
@@ -184,41 +187,70 @@ pub fn nash_point_near(
     hint: usize,
 ) -> (f64, usize) {
     let opp = other(side);
-    let u = &path.u;
-    let Some(lo) = path.first_reaching(opp, d_opp) else {
-        return (d_side, hint);
-    };
-    let hi = u[side].partition_point(|&v| v >= d_side - 1e-12);
+    let (own, theirs, hull) = (&path.u[side], &path.u[opp], &path.hull);
+    // On the hull (where the frontier is concave) the opponent's utility
+    // rises and the side's falls: the points worth the impasse to both.
+    let lo = hull.partition_point(|&k| theirs[k] < d_opp - 1e-12);
+    let hi = hull.partition_point(|&k| own[k] >= d_side - 1e-12);
     if hi == 0 || lo >= hi {
         return (d_side, hint);
     }
     let slope = Slope {
-        own: &u[side][..hi],
-        opp: &u[opp][..hi],
+        own,
+        theirs,
+        hull: &hull[..hi],
         d: (d_side, d_opp),
         w,
     };
-    let k = first_false(lo, hi - 1, hint, &slope);
-    (u[side][k], k)
+    let mut j = first_false(lo, hi - 1, hint, &slope);
+    // The first-order test overstates each step's gain (log is concave),
+    // so the peak may lie a step or two back when steps are large.
+    while j > lo && !slope.gains(j - 1) {
+        j -= 1;
+    }
+    // A point inside a dent of the frontier next to the peak can beat the
+    // hull points around it: the best path point between the peak's hull
+    // neighbours, exactly.
+    let (from, to) = (hull[j.saturating_sub(1).max(lo)], hull[(j + 1).min(hi - 1)]);
+    let best = (from..=to)
+        .filter(|&k| own[k] > d_side && theirs[k] > d_opp)
+        .map(|k| (slope.log_product(k), k))
+        .fold(
+            (f64::NEG_INFINITY, hull[j]),
+            |b, c| if c.0 > b.0 { c } else { b },
+        );
+    (own[best.1], j)
 }
 
-/// The product's slope along a path up to its last point worth the
+/// The product's slope along a path's hull up to its last point worth the
 /// side's impasse value.
 struct Slope<'a> {
     own: &'a [f64],
-    opp: &'a [f64],
+    theirs: &'a [f64],
+    hull: &'a [usize],
     d: (f64, f64),
     w: f64,
 }
 
 impl Slope<'_> {
-    /// Whether moving from k to k + 1 raises the product (the sign of the
-    /// log-derivative, multiplied through by the positive a·b).
+    /// Whether moving from hull point j to j + 1 raises the product (the
+    /// sign of the log-derivative, multiplied through by the positive a·b).
     #[inline(always)]
-    fn rises(&self, k: usize) -> bool {
-        let (a, b) = (self.own[k] - self.d.0, self.opp[k] - self.d.1);
-        let (da, db) = (self.own[k + 1] - self.own[k], self.opp[k + 1] - self.opp[k]);
+    fn rises(&self, j: usize) -> bool {
+        let (k, n) = (self.hull[j], self.hull[j + 1]);
+        let (a, b) = (self.own[k] - self.d.0, self.theirs[k] - self.d.1);
+        let (da, db) = (self.own[n] - self.own[k], self.theirs[n] - self.theirs[k]);
         self.w * da * b + (1.0 - self.w) * db * a > 0.0
+    }
+
+    /// Whether hull point j + 1 has a larger product than point j, exactly.
+    fn gains(&self, j: usize) -> bool {
+        self.log_product(self.hull[j + 1]) > self.log_product(self.hull[j])
+    }
+
+    /// The log of the product at path point k.
+    fn log_product(&self, k: usize) -> f64 {
+        self.w * (self.own[k] - self.d.0).ln() + (1.0 - self.w) * (self.theirs[k] - self.d.1).ln()
     }
 }
 
@@ -305,7 +337,7 @@ mod tests {
                 let (got, at) = nash_point_near(path, side, (d, e), w, 0);
                 let want = brute(path, side, d, e, w).unwrap();
                 // The same point whatever the search starts from.
-                for hint in [1, at, path.len() / 2, path.len() - 1] {
+                for hint in [1, at, path.hull.len() / 2, path.hull.len() - 1] {
                     let again = nash_point_near(path, side, (d, e), w, hint);
                     assert_eq!(again, (got, at), "hint {hint}");
                 }
@@ -342,8 +374,9 @@ mod tests {
             * scn.players[0]
                 .discount
                 .powi((scn.clock.horizon - f + 1) as i32);
+        let audience = scn.clock.focal.as_ref().unwrap().audience_cost[0];
         assert!(
-            (before - (no_audience - 2.0 / 100.0)).abs() < 1e-12,
+            (before - (no_audience - audience / scn.players[0].bn_per_util)).abs() < 1e-12,
             "{before}"
         );
         assert!(after > before);
