@@ -1,5 +1,6 @@
 //! `standoff validate`: the theory configs through the ordinary engine,
-//! compared with bargaining theory (see `theory` and docs/validation.md).
+//! compared with bargaining theory, and the comparative-statics suite on
+//! the built-in scenario (see `theory`, `statics` and docs/validation.md).
 
 use super::{pool, BadInput};
 use crate::theory::{self, Settings, Source};
@@ -27,9 +28,11 @@ pub struct ValidateArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
-    /// Instead of the theory cases, run the comparative-statics suite on a
-    /// scenario (CONFIG, default the built-in): each row changes one
-    /// incentive and checks the paired effect's sign (docs/validation.md).
+    /// Only the comparative-statics suite, on a scenario (CONFIG, default
+    /// the built-in): each row changes one incentive and checks the paired
+    /// effect's sign (docs/validation.md). Without this flag, `validate`
+    /// runs the theory cases and then the suite on the built-in scenario
+    /// (the theory cases only with `--case` or `--dir`).
     #[arg(long)]
     pub statics: bool,
     /// The scenario of `--statics` (default: the built-in scenario).
@@ -37,17 +40,33 @@ pub struct ValidateArgs {
     pub config: Option<PathBuf>,
 }
 
-/// Runs the cases, prints the table; an error (exit 1) names failing rows.
+/// Runs the cases, prints the tables; an error (exit 1) names failing rows.
 pub fn cmd_validate(a: ValidateArgs) -> Result<()> {
     if a.runs == 0 {
         return Err(BadInput("--runs: expected at least 1, found 0".into()).into());
     }
-    if a.statics {
-        return cmd_statics(&a);
-    }
+    let mut o = std::io::stdout().lock();
+    let (failed, total) = if a.statics {
+        statics(&a, &mut o)?
+    } else {
+        let (mut failed, mut total) = theory_cases(&a, &mut o)?;
+        if a.case.is_empty() && a.dir.is_none() {
+            writeln!(o)?;
+            let (f, t) = statics(&a, &mut o)?;
+            failed.extend(f);
+            total += t;
+        }
+        (failed, total)
+    };
+    finish(&mut o, &failed, total)
+}
+
+/// The theory cases: prints their table; returns the failed checks and
+/// how many there were.
+fn theory_cases(a: &ValidateArgs, o: &mut impl Write) -> Result<(Vec<String>, usize)> {
     let default = PathBuf::from("configs/theory");
-    let src = match a.dir {
-        Some(d) => Source::Dir(d),
+    let src = match &a.dir {
+        Some(d) => Source::Dir(d.clone()),
         None if default.is_dir() => Source::Dir(default),
         None => Source::Builtin,
     };
@@ -66,7 +85,6 @@ pub fn cmd_validate(a: ValidateArgs) -> Result<()> {
     for c in &cases {
         rows.extend(theory::case(c, &src, &set)?);
     }
-    let mut o = std::io::stdout().lock();
     let from = match &src {
         Source::Dir(d) => d.display().to_string(),
         Source::Builtin => "built-in copies".into(),
@@ -80,32 +98,38 @@ pub fn cmd_validate(a: ValidateArgs) -> Result<()> {
     let failed: Vec<String> = rows
         .iter()
         .filter(|r| !r.pass())
-        .map(|r| r.label())
+        .map(|r| format!("theory: {}", r.label()))
         .collect();
-    finish(&mut o, &failed, rows.len(), "theory")
+    writeln!(
+        o,
+        "# {} of {} theory checks pass",
+        rows.len() - failed.len(),
+        rows.len()
+    )?;
+    Ok((failed, rows.len()))
 }
 
 /// Prints the closing line; an error (exit 1) names the failed checks.
-fn finish(o: &mut impl Write, failed: &[String], total: usize, what: &str) -> Result<()> {
+fn finish(o: &mut impl Write, failed: &[String], total: usize) -> Result<()> {
     writeln!(o, "# {} of {total} checks pass", total - failed.len())?;
     o.flush()?;
     if failed.is_empty() {
         Ok(())
     } else {
         anyhow::bail!(
-            "{} of {total} {what} checks failed: {}",
+            "{} of {total} checks failed: {}",
             failed.len(),
             failed.join("; ")
         )
     }
 }
 
-/// `validate --statics`: the comparative-statics suite; exit 1 names the
-/// failing rows.
-fn cmd_statics(a: &ValidateArgs) -> Result<()> {
+/// The comparative-statics suite on `--config` (default the built-in
+/// scenario): prints its table; returns the failed checks and how many
+/// there were.
+fn statics(a: &ValidateArgs, o: &mut impl Write) -> Result<(Vec<String>, usize)> {
     let loaded = super::load(a.config.as_deref())?;
     let checks = crate::statics::suite(&loaded, a.runs, a.seed);
-    let mut o = std::io::stdout().lock();
     writeln!(
         o,
         "# standoff validate --statics: {} ({}); {} paired runs per row, seed {}",
@@ -115,7 +139,13 @@ fn cmd_statics(a: &ValidateArgs) -> Result<()> {
     let failed: Vec<String> = checks
         .iter()
         .filter(|c| !c.pass())
-        .map(|c| format!("{}: {}", c.change, c.measure))
+        .map(|c| format!("statics: {}: {}", c.change, c.measure))
         .collect();
-    finish(&mut o, &failed, checks.len(), "comparative-statics")
+    let n = checks.len();
+    writeln!(
+        o,
+        "# {} of {n} comparative-statics checks pass",
+        n - failed.len()
+    )?;
+    Ok((failed, n))
 }

@@ -528,3 +528,18 @@ fn validate_command_exits_1_naming_failing_cases() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("FAIL"));
     let _ = std::fs::remove_dir_all(&d);
 }
+
+#[test]
+fn validate_without_flags_runs_the_theory_cases_then_the_statics_suite() {
+    // Few runs: the tables' shape is checked here, not their verdicts
+    // (docs/validation.md has the full-size figures).
+    let out = bin().args(["validate", "--runs", "200"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let theory = stdout.find("theory checks pass").expect("theory table");
+    let statics = stdout
+        .find("comparative-statics checks pass")
+        .expect("statics table");
+    assert!(theory < statics, "{stdout}");
+    assert!(stdout.contains("korea's delay cost x2"), "{stdout}");
+    assert!(stdout.trim_end().ends_with("checks pass"), "{stdout}");
+}
