@@ -41,12 +41,13 @@ fn one_run(c: &mut Criterion) {
     bench_runs(c, "256_runs_builtin", &config::builtin().scenario);
     let nash = config::builtin_with_strategies(["{ kind = \"nash\" }"; 2]).scenario;
     bench_runs(c, "256_runs_builtin_nash", &nash);
-    let attrition = config::builtin_with_strategies([
-        "{ kind = \"attrition\", endurance = 0.3 }",
-        "{ kind = \"attrition\", endurance = 0.2 }",
+    // The baselines the built-in scenario used before `attrition`.
+    let baselines = config::builtin_with_strategies([
+        "{ kind = \"boulware\", exponent = 0.5, deadline = \"focal\" }",
+        "{ kind = \"linear\", exponent = 1.0, deadline = \"horizon\" }",
     ])
     .scenario;
-    bench_runs(c, "256_runs_builtin_attrition", &attrition);
+    bench_runs(c, "256_runs_builtin_time_dependent", &baselines);
 }
 
 fn runner_bench(c: &mut Criterion) {

@@ -58,6 +58,18 @@ def stat(point, metric, col="mean"):
     return num(point["m"][metric][col])
 
 
+def median_ci(xs):
+    """The median of xs with its distribution-free 95% interval: the order
+    statistics at n/2 -+ 1.96 sqrt(n)/2 (the binomial count below the median)."""
+    xs = sorted(xs)
+    n = len(xs)
+    if n == 0:
+        return float("nan"), (float("nan"), float("nan"))
+    h = Z95 * math.sqrt(n) / 2
+    lo, hi = max(0, int(math.floor(n / 2 - h))), min(n - 1, int(math.ceil(n / 2 + h)))
+    return xs[n // 2], (xs[lo], xs[hi])
+
+
 # ---------------------------------------------------------------------------
 # Formatting
 
@@ -226,8 +238,10 @@ def focal_deadline(d):
         share = near / k if k else float("nan")
         slo, shi = wilson(near, k)
         q = lambda x: deal_rounds[min(k - 1, int(x * k))] if k else "–"  # noqa: E731
-        # No summit: its event is off (and the focal date moved past the horizon).
-        summit = "no" if v.get("events.summit_opportunity.enabled") == "false" else "yes"
+        # The focal date moved past the horizon: no summit at all.
+        focal = "no" if v.get("clock.focal.date", "").startswith("2027") else "yes"
+        meeting = "on" if v.get("events.summit_opportunity.enabled") == "true" else "off"
+        summit = f"{focal} / {meeting}"
         costs = f"{v['clock.focal.audience_cost.korea']} / {v['clock.focal.audience_cost.us']}"
         near_shares.append((i, summit, costs, share))
         rows.append([
@@ -242,7 +256,7 @@ def focal_deadline(d):
             f(stat(p, "cost_us"), 2),
         ])
     print(table(
-        ["point", "summit", "audience cost korea / us ($bn)",
+        ["point", "focal date / summit meeting", "audience cost korea / us ($bn)",
          "P(deal) [95% CI]", f"deals in rounds {lo}–{hi}: share of deals [95% CI]",
          f"P(deal in rounds {lo}–{hi})", "deal round: median [p25, p75]",
          "cost korea ($bn)", "cost us ($bn)"],
@@ -252,17 +266,24 @@ def focal_deadline(d):
     print(f"Round {r0} is the focal date of the base scenario (the APEC summit); ±2 rounds is "
           f"rounds {lo}–{hi}. Costs are means over all runs.")
     print()
-    with_summit = [s for s in near_shares if s[1] == "yes"]
-    if with_summit:
-        a, b = min(s[3] for s in with_summit), max(s[3] for s in with_summit)
-        if pct(a) == pct(b):
-            print(f"- With the summit, {pct(a)} of deals fall within ±2 rounds of round {r0} "
-                  f"at every audience cost tried.")
-        else:
-            print(f"- With the summit, the share of deals within ±2 rounds of round {r0} ranges from "
-                  f"{pct(a)} to {pct(b)} across the audience costs tried.")
+    # The audience-cost series: the focal date without the meeting, both
+    # sides' costs in proportion (korea = 2 x us), in the order of the points.
+    series = [s for s in near_shares if s[1] == "yes / off" and s[2].split(" / ")[0] != "0.0"
+              and num(s[2].split(" / ")[0]) == 2 * num(s[2].split(" / ")[1])
+              or s[1] == "yes / off" and s[2] == "0.0 / 0.0"]
+    if series:
+        shares = [s[3] for s in series]
+        monotone = all(b >= a for a, b in zip(shares, shares[1:]))
+        print(f"- The audience cost alone (focal date, no meeting; points {series[0][0]}–{series[-1][0]}): "
+              f"the share of deals within ±2 rounds of round {r0} goes from {pct(shares[0])} "
+              f"at no cost to {pct(shares[-1])} at the largest "
+              f"(x{shares[-1] / shares[0]:.2f}), {'rising at every step' if monotone else 'not monotone'}.")
     for s in near_shares:
-        if s[1] != "yes":
+        if s[1] == "yes / off" and s[2] not in [t[2] for t in series]:
+            print(f"- A cost on one side only ({s[2]}, point {s[0]}): {pct(s[3])}.")
+        if s[1] == "yes / on":
+            print(f"- The summit meeting with audience costs {s[2]} (point {s[0]}): {pct(s[3])}.")
+        if s[1].startswith("no"):
             print(f"- Without the summit (point {s[0]}): "
                   f"{pct(s[3])} of deals fall within ±2 rounds of round {r0}.")
 
@@ -301,9 +322,31 @@ def fx_exposure(d):
     print()
     print("Terms are over deals; FX shocks and utilities over all runs.")
     print()
+    # Medians over deals with their 95% intervals, from the points' runs.csv:
+    # Korea's position (point 0) against reserves of 810 without a swap line,
+    # a standing swap line with Korea's reserves, and both (Japan-like).
+    by = {(v["values"]["events.fx_shock.trigger.exposure.reserves"],
+           num(v["values"].get("issues.swap_line.lo", "0"))): i for i, v in points.items()}
+    base = by.get(("416.3", 0.0))
+    for m, label, nd in [("annual_cap", "annual cap", 1), ("cash_share", "cash share", 4)]:
+        meds = {}
+        for i in points:
+            xs = [num(r[m]) for r in runs(d, i) if r["outcome"] == "deal"]
+            meds[i] = median_ci(xs)
+        line = max(lo for _, lo in by)
+        for key, what in [(("810", 0.0), "reserves of 810"),
+                          (("416.3", line), f"a standing swap line of {line:g}"),
+                          (("810", line), "both")]:
+            j = by.get(key)
+            if base is None or j is None:
+                continue
+            (a, (alo, ahi)), (b, (blo, bhi)) = meds[base], meds[j]
+            apart = "above" if blo > ahi else "below" if bhi < alo else "overlapping"
+            print(f"- median {label}: {f(a, nd)} [{f(alo, nd)}, {f(ahi, nd)}] at point {base} → "
+                  f"{f(b, nd)} [{f(blo, nd)}, {f(bhi, nd)}] with {what} (point {j}): "
+                  f"the interval lies {apart} point {base}'s.")
     first, last = points[min(points)], points[max(points)]
-    for m, label, nd in [("annual_cap", "annual cap", 2), ("cash_share", "cash share", 3),
-                         ("event_fx_shock", "FX shocks per run", 3), ("deal", "P(deal)", 3)]:
+    for m, label, nd in [("event_fx_shock", "FX shocks per run", 3), ("deal", "P(deal)", 3)]:
         print(f"- {label}: {f(stat(first, m), nd)} at point {min(points)} → {f(stat(last, m), nd)} "
               f"at point {max(points)} ({f(stat(last, m) - stat(first, m), nd)}).")
 

@@ -478,10 +478,14 @@ impl Exposure {
     #[inline]
     pub fn hazard(&self, value: f64, cushion: f64) -> f64 {
         let d = self.reserves + cushion.max(0.0);
+        let r = value.max(0.0) / d;
         if self.power == 1.0 {
             self.slope * value / d
+        } else if self.power == 2.0 {
+            // The common convex case, without a call to pow.
+            self.slope * r * r
         } else {
-            self.slope * (value.max(0.0) / d).powf(self.power)
+            self.slope * r.powf(self.power)
         }
     }
 }
@@ -560,6 +564,9 @@ pub struct OfferPath {
     /// along them the frontier is concave, so a Nash product is unimodal
     /// (every point of a separable path, up to collinear ones).
     pub hull: Vec<usize>,
+    /// The utilities of the hull's points (`u[p][hull[j]]` at j), stored
+    /// contiguously for the searches along it.
+    pub hull_u: [Vec<f64>; 2],
 }
 
 impl OfferPath {
@@ -589,6 +596,7 @@ impl OfferPath {
             }
             h.push(k);
         }
+        self.hull_u = [0, 1].map(|p| h.iter().map(|&k| self.u[p][k]).collect());
         self.hull = h;
         self
     }
@@ -915,6 +923,7 @@ mod tests {
                 x: vec![],
                 u: [u0.to_vec(), u1.to_vec()],
                 hull: vec![],
+                hull_u: Default::default(),
             }
             .with_hull()
             .hull

@@ -44,7 +44,8 @@ fn builtin_scenario_loads_with_its_issues_levers_and_events() {
         "headline",
         "cash_share",
         "annual_cap",
-        "us_profit_share",
+        "us_share_before_recovery",
+        "us_share_after_recovery",
         "project_selection",
         "swap_line",
         "auto_tariff",
@@ -151,7 +152,7 @@ fn resolved_toml_fills_defaults_and_reads_like_a_hand_written_file() {
         "{text}"
     );
     assert!(
-        text.contains("reservation = { uniform = [0.35, 0.65] }"),
+        text.contains("reservation = { uniform = [0.25, 0.63] }"),
         "{text}"
     );
 }

@@ -51,7 +51,12 @@ use strategy::{Bidder, Seen};
 /// 2: a fixed number of draws per round (proposer and ratification uniforms
 /// drawn every round) and every distribution drawn by inverse CDF from one
 /// uniform (a true truncated normal).
-pub const RESULTS_VERSION: u32 = 2;
+///
+/// 3: the `nash` strategy's demand is the exact peak of the Nash product on
+/// the offer path (searched on the path's outer hull), which changes its
+/// runs; the `attrition` strategy. (The built-in scenario changed too, but a
+/// scenario's own changes show in its config, not here.)
+pub const RESULTS_VERSION: u32 = 3;
 
 /// Reusable buffers for runs of one scenario, and its strategies (with the
 /// tables they derive from it: equilibrium play, Bayesian priors), built once here.

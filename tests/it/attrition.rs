@@ -1,8 +1,8 @@
 //! The `attrition` strategy on the built-in scenario: its comparative
-//! statics come out with the signs bargaining theory gives (the paired
-//! effects of `standoff validate --statics`, here on fewer runs), and it is
-//! free of the artefacts of fixed concession schedules (deals spread over
-//! rounds of both parities, not settled at once).
+//! statics come out with the signs bargaining theory gives (the rows of
+//! `standoff validate --statics` with large effects, here on fewer runs),
+//! and it is free of the artefacts of fixed concession schedules (deals
+//! spread over rounds of both parities, not settled at once).
 
 use standoff::config;
 use standoff::engine::{simulate, Workspace};
@@ -10,20 +10,13 @@ use standoff::outcome::{Outcome, OutcomeKind};
 use standoff::rng::{run_rng, RunCoord};
 use standoff::statics;
 
-/// The built-in scenario with both sides on `attrition` (Korea's endurance
-/// 0.3, the US's 0.2).
+/// The built-in scenario, whose sides both play `attrition`.
 fn attrition() -> config::Loaded {
-    let text = config::builtin()
-        .source
-        .replace(
-            "kind = \"boulware\"\nexponent = 0.5\ndeadline = \"focal\"",
-            "kind = \"attrition\"\nendurance = 0.3",
-        )
-        .replace(
-            "kind = \"linear\"\nexponent = 1.0\ndeadline = \"horizon\"",
-            "kind = \"attrition\"\nendurance = 0.2",
-        );
-    config::load_str("attrition.toml", &text).unwrap()
+    let l = config::builtin();
+    for p in &l.scenario.players {
+        assert_eq!(p.strategy.label(), "attrition", "{}", p.name);
+    }
+    l
 }
 
 #[test]
@@ -78,4 +71,41 @@ fn deals_spread_over_rounds_of_both_parities() {
         (first_two as f64) < 0.2 * deals as f64,
         "{first_two} of {deals} in rounds 0-1"
     );
+}
+
+#[test]
+fn every_open_term_varies_across_deals_and_fixed_terms_do_not() {
+    let scn = attrition().scenario;
+    let mut ws = Workspace::new(&scn);
+    let mut out = Outcome::for_scenario(&scn);
+    let mut terms: Vec<Vec<f64>> = vec![Vec::new(); scn.issues.len()];
+    for i in 0..2000 {
+        simulate(
+            &scn,
+            &mut run_rng(RunCoord::new(6, 0, i)),
+            &mut ws,
+            &mut out,
+            &mut (),
+        );
+        if out.kind == OutcomeKind::Deal {
+            for (t, &v) in terms.iter_mut().zip(&out.terms) {
+                t.push(v);
+            }
+        }
+    }
+    for (is, t) in scn.issues.iter().zip(&mut terms) {
+        t.sort_by(f64::total_cmp);
+        let q = |p: f64| t[((t.len() - 1) as f64 * p).round() as usize];
+        if is.fixed {
+            assert_eq!((q(0.0), q(1.0)), (is.lo, is.lo), "{}", is.name);
+        } else {
+            assert!(
+                q(0.05) < q(0.95),
+                "{}: p5 {} p95 {}",
+                is.name,
+                q(0.05),
+                q(0.95)
+            );
+        }
+    }
 }

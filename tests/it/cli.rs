@@ -207,7 +207,10 @@ fn rejects_an_unknown_table_naming_it() {
 
 #[test]
 fn rejects_an_unknown_strategy_naming_the_key() {
-    let cfg = builtin_with("kind = \"linear\"", "kind = \"stubborn_mule\"");
+    let cfg = builtin_with(
+        "kind = \"attrition\"\nendurance = 0.2",
+        "kind = \"stubborn_mule\"\nendurance = 0.2",
+    );
     let (code, err, _) = bad_config("strategy", &cfg);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("players.us.strategy.kind"), "{err}");

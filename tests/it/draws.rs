@@ -9,7 +9,9 @@ use standoff::rng::{run_rng, sample, RunCoord};
 const RUNS: u64 = 3000;
 
 /// The built-in scenario with a probe event (hazard 0.3 every round, no
-/// effects) and Korea's `failure_hardening` set to `hardening`.
+/// effects), Korea's `failure_hardening` set to `hardening` and its
+/// ratification base lowered to 0.5 (so that ratifications fail often
+/// enough for paths to part).
 fn probed(hardening: f64) -> Scenario {
     let mut text = config::builtin().source;
     text.push_str(
@@ -18,6 +20,8 @@ fn probed(hardening: f64) -> Scenario {
     let mut doc: toml::Value = toml::from_str(&text).unwrap();
     let path = "players.korea.ratification.failure_hardening";
     config::set_path("test", &mut doc, path, toml::Value::Float(hardening)).unwrap();
+    let path = "players.korea.ratification.base";
+    config::set_path("test", &mut doc, path, toml::Value::Float(0.5)).unwrap();
     config::from_value("test", doc).unwrap().1
 }
 

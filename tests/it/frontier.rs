@@ -1,26 +1,30 @@
 //! The Pareto-frontier offer path (`model::OfferPath::frontier`): no point of
 //! it is dominated by random deals on the grid when Korea prices its FX-crisis
-//! exposure (non-separable utilities); on the separable built-in scenario it
+//! exposure (non-separable utilities); on the built-in scenario without it
 //! agrees with the greedy marginal-rate walk; utilities are monotone along it.
 
 use standoff::config::{self, BUILTIN_TOML};
 use standoff::model::{other, OfferPath, Scenario, Side, FRONTIER_WEIGHTS};
 
-/// Korea prices the exposure of the built-in `fx_shock` event: a crisis
-/// costs 6.5% of a $1.87T GDP (THEORY §4: 5–8%, Hutchison & Noy 2005;
-/// CALIBRATION: GDP), and the cash committed is headline × cash share.
-const KOREA_EXPOSURE: &str = r#"
-[players.korea.exposure]
-event = "fx_shock"
-loss = 121.5
-committed = ["headline", "cash_share"]
-"#;
-
+/// The built-in scenario, where Korea prices the exposure of its `fx_shock`
+/// event (non-separable utilities).
 fn priced() -> Scenario {
-    let text = format!("{BUILTIN_TOML}\n{KOREA_EXPOSURE}");
-    config::load_str("priced.toml", &text)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .scenario
+    let s = config::builtin().scenario;
+    assert!(
+        !s.is_separable(),
+        "the built-in scenario no longer prices exposure"
+    );
+    s
+}
+
+/// The built-in scenario without Korea's exposure pricing (separable).
+fn separable() -> Scenario {
+    let mut doc: toml::Value = toml::from_str(BUILTIN_TOML).unwrap();
+    doc["players"]["korea"]
+        .as_table_mut()
+        .unwrap()
+        .remove("exposure");
+    config::from_value("separable", doc).unwrap().1
 }
 
 /// Tolerance in each utility for a random deal to count as dominating a path
@@ -28,6 +32,12 @@ fn priced() -> Scenario {
 /// deal may beat a path point by a grid-sized margin; this is the margin we
 /// accept (1e-9 would be exact dominance).
 const TOL: f64 = 1e-9;
+
+/// Tolerance of the comparison with the greedy walk on separable utilities:
+/// with concave terms (the built-in's exponents 0.5) the points the ascent
+/// passes through between two weights' optima can sit a little inside the
+/// exact frontier (measured: 7.6e-8 in utility, about $6,000 to Korea).
+const SEPARABLE_TOL: f64 = 1e-6;
 
 /// A xorshift generator for test deals (the crate's generators are for runs).
 struct Xs(u64);
@@ -71,7 +81,11 @@ fn assert_monotone(path: &OfferPath, proposer: Side) {
 fn frontier_points_are_not_dominated_by_random_grid_deals() {
     let s = priced();
     assert!(!s.is_separable());
-    let k = s.protocol.resolution as u64;
+    let ks: Vec<u64> = s
+        .issues
+        .iter()
+        .map(|is| is.steps(s.protocol.resolution) as u64)
+        .collect();
     let n = s.issues.len();
     let mut rng = Xs(0x9e37_79b9_7f4a_7c15);
     let mut x = vec![0.0; n];
@@ -90,7 +104,7 @@ fn frontier_points_are_not_dominated_by_random_grid_deals() {
     let mut worst = [f64::NEG_INFINITY; 2];
     let mut greedy_worst = f64::NEG_INFINITY;
     for _ in 0..100_000 {
-        for xi in x.iter_mut() {
+        for (xi, &k) in x.iter_mut().zip(&ks) {
             *xi = (rng.next() % (k + 1)) as f64 / k as f64;
         }
         let u = [s.deal_utility(0, &x), s.deal_utility(1, &x)];
@@ -111,7 +125,7 @@ fn frontier_points_are_not_dominated_by_random_grid_deals() {
 
 #[test]
 fn frontier_matches_the_greedy_walk_on_separable_utilities() {
-    let s = config::builtin().scenario;
+    let s = separable();
     assert!(s.is_separable());
     let r = s.protocol.resolution;
     for p in 0..2 {
@@ -127,7 +141,7 @@ fn frontier_matches_the_greedy_walk_on_separable_utilities() {
             worst[1] = worst[1].max(margin(&front, p, greedy.u[p][i], greedy.u[q][i]));
         }
         assert!(
-            worst[0] <= TOL && worst[1] <= TOL,
+            worst[0] <= SEPARABLE_TOL && worst[1] <= SEPARABLE_TOL,
             "path {p}: frontier beats greedy by {}, greedy beats frontier by {}",
             worst[0],
             worst[1]

@@ -11,7 +11,8 @@ use crate::common::{bin, scratch};
 
 const RUNS: &str = "3000";
 const SEED: &str = "11";
-const REPLAY_RUN: &str = "17";
+/// A run with levers used, events, a failed ratification and then a deal.
+const REPLAY_RUN: &str = "14";
 
 fn golden_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")

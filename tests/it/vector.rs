@@ -43,10 +43,10 @@ fn first_outcomes_of_the_builtin_scenario_are_pinned() {
     assert_eq!(
         got,
         [
-            "deal 31 0.492237614428",
-            "deal 51 0.494567435657",
-            "breakdown 18 0.742026439243",
-            "deal 65 0.566180055573"
+            "deal 2 0.438381173146",
+            "deal 65 0.442118594700",
+            "deal 13 0.839084079619",
+            "deal 14 0.556997172481"
         ]
     );
 }

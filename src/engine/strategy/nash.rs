@@ -46,8 +46,9 @@ pub struct Nash {
     /// δ^k of the side and of its opponent for k = 0..=horizon (each
     /// `powi(k)`, tabulated once).
     pows: [Vec<f64>; 2],
-    /// The path index of the last demand: the next one is usually near.
-    last: Cell<usize>,
+    /// Where the last demand's searches ended on the hull (the zone's two
+    /// ends and the peak): the next ones are usually near.
+    last: Cell<[usize; 3]>,
 }
 
 impl Nash {
@@ -67,7 +68,7 @@ impl Nash {
                 let d = scn.players[p].discount;
                 (0..=scn.clock.horizon).map(|k| d.powi(k as i32)).collect()
             }),
-            last: Cell::new(0),
+            last: Cell::new([0; 3]),
         }
     }
 
@@ -177,49 +178,54 @@ pub fn power(own: (f64, f64), opp: (f64, f64)) -> f64 {
 /// moved little. It searches the path's outer hull, where the frontier is
 /// concave and the product unimodal (on a non-separable frontier a point
 /// inside a dent is never the search's answer). Returns the point's
-/// utility to `side` and its position on the hull (the hint itself when
-/// there is no zone of agreement).
+/// utility to `side` and where its searches ended on the hull (the zone's
+/// two ends and the peak), the hint for the next search (the hint itself
+/// when there is no zone of agreement).
 pub fn nash_point_near(
     path: &OfferPath,
     side: Side,
     (d_side, d_opp): (f64, f64),
     w: f64,
-    hint: usize,
-) -> (f64, usize) {
+    hint: [usize; 3],
+) -> (f64, [usize; 3]) {
     let opp = other(side);
     let (own, theirs, hull) = (&path.u[side], &path.u[opp], &path.hull);
+    let (hull_own, hull_theirs) = (&path.hull_u[side], &path.hull_u[opp]);
     // On the hull (where the frontier is concave) the opponent's utility
     // rises and the side's falls: the points worth the impasse to both.
-    let lo = hull.partition_point(|&k| theirs[k] < d_opp - 1e-12);
-    let hi = hull.partition_point(|&k| own[k] >= d_side - 1e-12);
+    let n = hull.len();
+    let lo = first_false(0, n, hint[0], |j| hull_theirs[j] < d_opp - 1e-12);
+    let hi = first_false(0, n, hint[1], |j| hull_own[j] >= d_side - 1e-12);
     if hi == 0 || lo >= hi {
         return (d_side, hint);
     }
     let slope = Slope {
         own,
         theirs,
-        hull: &hull[..hi],
+        hull_own: &hull_own[..hi],
+        hull_theirs: &hull_theirs[..hi],
         d: (d_side, d_opp),
         w,
     };
-    let mut j = first_false(lo, hi - 1, hint, &slope);
+    let mut j = first_false(lo, hi - 1, hint[2], |j| slope.rises(j));
     // The first-order test overstates each step's gain (log is concave),
     // so the peak may lie a step or two back when steps are large.
-    while j > lo && !slope.gains(j - 1) {
+    while j > lo && slope.beats(hull[j - 1], hull[j]) {
         j -= 1;
     }
     // A point inside a dent of the frontier next to the peak can beat the
     // hull points around it: the best path point between the peak's hull
     // neighbours, exactly.
+    // (The hull points around it are already ruled out: the one before by
+    // the walk back, the one after because the product falls there.)
     let (from, to) = (hull[j.saturating_sub(1).max(lo)], hull[(j + 1).min(hi - 1)]);
-    let best = (from..=to)
-        .filter(|&k| own[k] > d_side && theirs[k] > d_opp)
-        .map(|k| (slope.log_product(k), k))
-        .fold(
-            (f64::NEG_INFINITY, hull[j]),
-            |b, c| if c.0 > b.0 { c } else { b },
-        );
-    (own[best.1], j)
+    let mut best = hull[j];
+    for k in (from + 1)..to {
+        if k != hull[j] && own[k] > d_side && theirs[k] > d_opp && slope.beats(k, best) {
+            best = k;
+        }
+    }
+    (own[best], [lo, hi, j])
 }
 
 /// The product's slope along a path's hull up to its last point worth the
@@ -227,7 +233,8 @@ pub fn nash_point_near(
 struct Slope<'a> {
     own: &'a [f64],
     theirs: &'a [f64],
-    hull: &'a [usize],
+    hull_own: &'a [f64],
+    hull_theirs: &'a [f64],
     d: (f64, f64),
     w: f64,
 }
@@ -237,28 +244,36 @@ impl Slope<'_> {
     /// sign of the log-derivative, multiplied through by the positive a·b).
     #[inline(always)]
     fn rises(&self, j: usize) -> bool {
-        let (k, n) = (self.hull[j], self.hull[j + 1]);
-        let (a, b) = (self.own[k] - self.d.0, self.theirs[k] - self.d.1);
-        let (da, db) = (self.own[n] - self.own[k], self.theirs[n] - self.theirs[k]);
+        let (u, v) = (&self.hull_own[j..j + 2], &self.hull_theirs[j..j + 2]);
+        let (a, b) = (u[0] - self.d.0, v[0] - self.d.1);
+        let (da, db) = (u[1] - u[0], v[1] - v[0]);
         self.w * da * b + (1.0 - self.w) * db * a > 0.0
     }
 
-    /// Whether hull point j + 1 has a larger product than point j, exactly.
-    fn gains(&self, j: usize) -> bool {
-        self.log_product(self.hull[j + 1]) > self.log_product(self.hull[j])
-    }
-
-    /// The log of the product at path point k.
-    fn log_product(&self, k: usize) -> f64 {
-        self.w * (self.own[k] - self.d.0).ln() + (1.0 - self.w) * (self.theirs[k] - self.d.1).ln()
+    /// Whether path point k has a larger product than path point m, exactly:
+    /// the sign of `w ln(a_k / a_m) + (1 − w) ln(b_k / b_m)`. With `x = r − 1`
+    /// for each ratio r, `x / (1 + x) ≤ ln(1 + x) ≤ x` decides most cases;
+    /// the logs are taken only when the bounds straddle 0.
+    #[inline]
+    fn beats(&self, k: usize, m: usize) -> bool {
+        let xa = (self.own[k] - self.d.0) / (self.own[m] - self.d.0) - 1.0;
+        let xb = (self.theirs[k] - self.d.1) / (self.theirs[m] - self.d.1) - 1.0;
+        let (w, v) = (self.w, 1.0 - self.w);
+        if w * xa + v * xb <= 0.0 {
+            return false;
+        }
+        if w * xa / (1.0 + xa) + v * xb / (1.0 + xb) > 0.0 {
+            return true;
+        }
+        w * xa.ln_1p() + v * xb.ln_1p() > 0.0
     }
 }
 
-/// The first k in [lo, last) where the product stops rising, or `last` if
-/// there is none (it rises, then falls): bracketed by steps doubling
-/// outwards from `hint`, then bisected.
-fn first_false(lo: usize, last: usize, hint: usize, slope: &Slope) -> usize {
-    let rises = |k| slope.rises(k);
+/// The first k in [lo, last) where `rises` is false, or `last` if there is
+/// none (`rises` is true, then false): bracketed by steps doubling outwards
+/// from `hint`, then bisected (a few steps when the answer moved little).
+#[inline(always)]
+fn first_false(lo: usize, last: usize, hint: usize, rises: impl Fn(usize) -> bool) -> usize {
     let h = hint.clamp(lo, last);
     // The answer lies in [a, b].
     let (mut a, mut b);
@@ -334,12 +349,13 @@ mod tests {
                 (0.5, 0.2, 0.8),
                 (0.0, 0.0, 0.5),
             ] {
-                let (got, at) = nash_point_near(path, side, (d, e), w, 0);
+                let (got, at) = nash_point_near(path, side, (d, e), w, [0; 3]);
                 let want = brute(path, side, d, e, w).unwrap();
                 // The same point whatever the search starts from.
-                for hint in [1, at, path.hull.len() / 2, path.hull.len() - 1] {
+                let n = path.hull.len();
+                for hint in [[1; 3], at, [n / 2; 3], [n - 1; 3], [0, n - 1, n / 3]] {
                     let again = nash_point_near(path, side, (d, e), w, hint);
-                    assert_eq!(again, (got, at), "hint {hint}");
+                    assert_eq!(again, (got, at), "hint {hint:?}");
                 }
                 // Within a grid step of the brute-force peak (the search uses
                 // the log-derivative at each point, not exact differences).
@@ -349,7 +365,7 @@ mod tests {
                 );
             }
             // No zone of agreement: the side holds at its impasse value.
-            assert_eq!(nash_point_near(path, side, (0.9, 0.9), 0.5, 7), (0.9, 7));
+            assert_eq!(nash_point_near(path, side, (0.9, 0.9), 0.5, [7; 3]).0, 0.9);
         }
     }
 
