@@ -19,6 +19,26 @@ fn attrition() -> config::Loaded {
     l
 }
 
+/// The outcomes of the deals among `runs` runs of `scn` under `seed`.
+fn deals(scn: &standoff::model::Scenario, seed: u64, runs: u64) -> Vec<Outcome> {
+    let mut ws = Workspace::new(scn);
+    let mut out = Outcome::for_scenario(scn);
+    let mut kept = Vec::new();
+    for i in 0..runs {
+        simulate(
+            scn,
+            &mut run_rng(RunCoord::new(seed, 0, i)),
+            &mut ws,
+            &mut out,
+            &mut (),
+        );
+        if out.kind == OutcomeKind::Deal {
+            kept.push(out.clone());
+        }
+    }
+    kept
+}
+
 #[test]
 fn costs_impatience_and_the_deadline_move_deals_as_theory_says() {
     let checks = statics::suite(&attrition(), 2000, 3);
@@ -43,24 +63,10 @@ fn costs_impatience_and_the_deadline_move_deals_as_theory_says() {
 
 #[test]
 fn deals_spread_over_rounds_of_both_parities() {
-    let scn = attrition().scenario;
-    let mut ws = Workspace::new(&scn);
-    let mut out = Outcome::for_scenario(&scn);
-    let (mut deals, mut odd, mut first_two) = (0u32, 0u32, 0u32);
-    for i in 0..2000 {
-        simulate(
-            &scn,
-            &mut run_rng(RunCoord::new(5, 0, i)),
-            &mut ws,
-            &mut out,
-            &mut (),
-        );
-        if out.kind == OutcomeKind::Deal {
-            deals += 1;
-            odd += out.end_round % 2;
-            first_two += (out.end_round < 2) as u32;
-        }
-    }
+    let d = deals(&attrition().scenario, 5, 2000);
+    let deals = d.len() as u32;
+    let odd: u32 = d.iter().map(|o| o.end_round % 2).sum();
+    let first_two = d.iter().filter(|o| o.end_round < 2).count() as u32;
     let odd_share = odd as f64 / deals as f64;
     assert!(
         (0.4..=0.6).contains(&odd_share),
@@ -76,23 +82,10 @@ fn deals_spread_over_rounds_of_both_parities() {
 #[test]
 fn every_open_term_varies_across_deals_and_fixed_terms_do_not() {
     let scn = attrition().scenario;
-    let mut ws = Workspace::new(&scn);
-    let mut out = Outcome::for_scenario(&scn);
-    let mut terms: Vec<Vec<f64>> = vec![Vec::new(); scn.issues.len()];
-    for i in 0..2000 {
-        simulate(
-            &scn,
-            &mut run_rng(RunCoord::new(6, 0, i)),
-            &mut ws,
-            &mut out,
-            &mut (),
-        );
-        if out.kind == OutcomeKind::Deal {
-            for (t, &v) in terms.iter_mut().zip(&out.terms) {
-                t.push(v);
-            }
-        }
-    }
+    let d = deals(&scn, 6, 2000);
+    let mut terms: Vec<Vec<f64>> = (0..scn.issues.len())
+        .map(|i| d.iter().map(|o| o.terms[i]).collect())
+        .collect();
     for (is, t) in scn.issues.iter().zip(&mut terms) {
         t.sort_by(f64::total_cmp);
         let q = |p: f64| t[((t.len() - 1) as f64 * p).round() as usize];
