@@ -351,6 +351,23 @@ fn apply(doc: &mut Value, e: &Edit, who: [&str; 2]) -> Result<(), String> {
     }
 }
 
+/// The two scenarios a row compares: its base (None: the scenario itself;
+/// else the scenario with the row's held edits) and the changed one (every
+/// edit), or why the scenario cannot express the row.
+fn row_scenarios(
+    doc: &Value,
+    row: &Row,
+    who: [&str; 2],
+) -> Result<(Option<Scenario>, Scenario), String> {
+    let held: Vec<&Edit> = row.edits.iter().filter(|e| matches!(e, Held(_))).collect();
+    let base = if held.is_empty() {
+        None
+    } else {
+        Some(changed(doc, held, who)?)
+    };
+    Ok((base, changed(doc, row.edits, who)?))
+}
+
 /// The scenario changed by `edits`, or why it cannot be.
 fn changed<'a>(
     base: &Value,
@@ -426,14 +443,7 @@ pub fn suite(base: &config::Loaded, runs: u64, seed: u64) -> Vec<Check> {
     let mut out = Vec::new();
     for row in ROWS {
         let change = path_of(row.change, who);
-        // The base of the row: the scenario with the row's held edits.
-        let held = row.edits.iter().filter(|e| matches!(e, Held(_)));
-        let pair = if held.clone().next().is_none() {
-            Ok(None)
-        } else {
-            changed(&doc, held, who).map(Some)
-        }
-        .and_then(|b| Ok((b, changed(&doc, row.edits, who)?)));
+        let pair = row_scenarios(&doc, row, who);
         let mut sums = vec![Paired::default(); row.checks.len()];
         if let Ok((held_base, alt)) = &pair {
             let b = held_base.as_ref().unwrap_or(scn);
@@ -445,10 +455,9 @@ pub fn suite(base: &config::Loaded, runs: u64, seed: u64) -> Vec<Check> {
                 }
             });
         }
-        let alt = pair.map(|_| ());
         for (k, &(m, expect)) in row.checks.iter().enumerate() {
             let (effect, ci) = sums[k].mean_ci();
-            let skipped = match &alt {
+            let skipped = match &pair {
                 Err(e) => Some(e.clone()),
                 Ok(_) if sums[k].n < 2 => {
                     Some("the measure applies to fewer than 2 paired runs".into())

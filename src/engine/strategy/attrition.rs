@@ -7,10 +7,12 @@
 //! whenever neither side is much weaker than the other believes: each holds
 //! a position the other rejects, as in the reputational bargaining of Abreu
 //! & Gul (2000), where demands are commitments and the game is a war of
-//! attrition over who gives in. Rejections raise the belief, so a side's
-//! demand falls as it learns (screening), and costs, pressure, threats,
-//! discounting and the audience cost ahead move it through the impasse
-//! values.
+//! attrition over who gives in. The opponent's offers bound its
+//! reservation value from above (no side proposes less than its no-deal
+//! value), so the belief, and with it the demand, moves as offers come in;
+//! rejections do not move it (a side rejects to hold out). Costs, pressure,
+//! threats, discounting and the audience cost ahead move the demand through
+//! the impasse values.
 //!
 //! Concession. Who gives in, and when, is the war of attrition with private
 //! values of Fudenberg & Tirole (1986) and Hendricks, Weiss & Wilson (1988):
@@ -18,7 +20,8 @@
 //! willingness to bear cost, which rises with the prize; here that is
 //! `endurance × resolve × stake`, with the stake the gain it holds out for
 //! (its demand less the opponent's standing demand, in its utility) and the
-//! resolve its private draw. Holding out a round costs the value of a
+//! resolve its private draw over its concession rate (backlash and events
+//! that slow its concessions harden it). Holding out a round costs the value of a
 //! round's delay of the deal on the table ((1 − δ) × its utility of the
 //! opponent's demand), the round's delay cost and pressure, and, in the
 //! round before the focal deadline, its audience cost: a lump that makes
@@ -35,6 +38,7 @@
 //! never gives in, so deals come later and on its terms. docs/model.md
 //! gives the adaptation and docs/validation.md the checks.
 
+use super::nash::hardness;
 use super::{Mind, Nash, Seen, Strategy, TargetInput};
 use crate::engine::rules::cost_to_utility;
 use crate::model::{Scenario, Side};
@@ -117,14 +121,6 @@ impl Attrition {
     pub fn gives_in(&self, mind: &Mind, now: f64, resolve: f64, stake: f64) -> bool {
         mind.held + now >= self.endurance * resolve * stake
     }
-
-    /// A side's effective resolve: its drawn resolve over its concession
-    /// rate (backlash and events that slow its concessions harden it;
-    /// its own demands that speed them soften it).
-    #[inline]
-    fn resolve(inp: &TargetInput) -> f64 {
-        inp.resolve / inp.rate.max(1e-9)
-    }
 }
 
 impl Strategy for Attrition {
@@ -149,7 +145,7 @@ impl Strategy for Attrition {
             (inp.round, inp.discount_pow)
         };
         let now = self.hold_cost(round, inp.round_cost, dp, theirs);
-        if !self.gives_in(mind, now, Self::resolve(inp), demand - theirs) {
+        if !self.gives_in(mind, now, hardness(inp), demand - theirs) {
             return demand;
         }
         theirs.max(inp.no_deal).min(demand)

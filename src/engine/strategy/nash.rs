@@ -81,13 +81,10 @@ impl Nash {
         }
     }
 
-    /// The hardness ρ = resolve / concession rate of the side (its drawn
-    /// resolve) and of its opponent (its mean resolve), for [`power`].
+    /// The hardness of the side (its drawn resolve) and of its opponent
+    /// (its mean resolve over its public concession rate), for [`power`].
     fn hardness(&self, inp: &TargetInput) -> (f64, f64) {
-        (
-            inp.resolve / inp.rate.max(1e-9),
-            self.opp_resolve / inp.opp_rate.max(1e-9),
-        )
+        (hardness(inp), self.opp_resolve / inp.opp_rate.max(1e-9))
     }
 
     /// The Nash demand of `side` when the opponent's reservation value is
@@ -147,6 +144,14 @@ impl Strategy for Nash {
             mind.estimate = self.prior.posterior_mean(mind.belief_lo, mind.belief_hi);
         }
     }
+}
+
+/// A side's hardness ρ = its drawn resolve over its concession rate this
+/// round: backlash and events that slow its concessions harden it, its own
+/// demands that speed them soften it.
+#[inline]
+pub fn hardness(inp: &TargetInput) -> f64 {
+    inp.resolve / inp.rate.max(1e-9)
 }
 
 /// A side's bargaining power `w` from (its discount rate r = −ln δ, its
