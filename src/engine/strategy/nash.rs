@@ -46,9 +46,9 @@ pub struct Nash {
     /// δ^k of the side and of its opponent for k = 0..=horizon (each
     /// `powi(k)`, tabulated once).
     pows: [Vec<f64>; 2],
-    /// Where the last demand's searches ended on the hull (the zone's two
-    /// ends and the peak): the next ones are usually near.
-    last: Cell<[usize; 3]>,
+    /// Where the last demand's search ended on the hull: the next one is
+    /// usually near.
+    last: Cell<usize>,
 }
 
 impl Nash {
@@ -68,7 +68,7 @@ impl Nash {
                 let d = scn.players[p].discount;
                 (0..=scn.clock.horizon).map(|k| d.powi(k as i32)).collect()
             }),
-            last: Cell::new([0; 3]),
+            last: Cell::new(0),
         }
     }
 
@@ -183,54 +183,69 @@ pub fn power(own: (f64, f64), opp: (f64, f64)) -> f64 {
 /// moved little. It searches the path's outer hull, where the frontier is
 /// concave and the product unimodal (on a non-separable frontier a point
 /// inside a dent is never the search's answer). Returns the point's
-/// utility to `side` and where its searches ended on the hull (the zone's
-/// two ends and the peak), the hint for the next search (the hint itself
-/// when there is no zone of agreement).
+/// utility to `side` and where its search ended on the hull, the hint for
+/// the next search.
 pub fn nash_point_near(
     path: &OfferPath,
     side: Side,
     (d_side, d_opp): (f64, f64),
     w: f64,
-    hint: [usize; 3],
-) -> (f64, [usize; 3]) {
+    hint: usize,
+) -> (f64, usize) {
     let opp = other(side);
     let (own, theirs, hull) = (&path.u[side], &path.u[opp], &path.hull);
     let (hull_own, hull_theirs) = (&path.hull_u[side], &path.hull_u[opp]);
-    // On the hull (where the frontier is concave) the opponent's utility
-    // rises and the side's falls: the points worth the impasse to both.
     let n = hull.len();
-    let lo = first_false(0, n, hint[0], |j| hull_theirs[j] < d_opp - 1e-12);
-    let hi = first_false(0, n, hint[1], |j| hull_own[j] >= d_side - 1e-12);
-    if hi == 0 || lo >= hi {
+    if n < 2 {
         return (d_side, hint);
     }
+    // On the hull (where the frontier is concave) the opponent's utility
+    // rises and the side's falls: the zone of points worth the impasse to
+    // both is a run [lo, hi) of it.
     let slope = Slope {
         own,
         theirs,
-        hull_own: &hull_own[..hi],
-        hull_theirs: &hull_theirs[..hi],
+        hull_own,
+        hull_theirs,
         d: (d_side, d_opp),
         w,
     };
-    let mut j = first_false(lo, hi - 1, hint[2], |j| slope.rises(j));
+    // One search over the whole hull for the first step that does not
+    // raise the product (`Slope::zone_rises`): its answer is the zone's
+    // peak (or its last point).
+    let (in_zone_opp, in_zone_own) = (|j| slope.in_zone_opp(j), |j| slope.in_zone_own(j));
+    let mut j = first_false(0, n - 1, hint, &slope);
+    if !(in_zone_opp(j) && in_zone_own(j)) {
+        // The zone is empty (as far as this side can tell).
+        return (d_side, j);
+    }
     // The first-order test overstates each step's gain (log is concave),
     // so the peak may lie a step or two back when steps are large.
-    while j > lo && slope.beats(hull[j - 1], hull[j]) {
+    while j > 0 && in_zone_opp(j - 1) && slope.beats(hull[j - 1], hull[j]) {
         j -= 1;
     }
     // A point inside a dent of the frontier next to the peak can beat the
     // hull points around it: the best path point between the peak's hull
-    // neighbours, exactly.
-    // (The hull points around it are already ruled out: the one before by
-    // the walk back, the one after because the product falls there.)
-    let (from, to) = (hull[j.saturating_sub(1).max(lo)], hull[(j + 1).min(hi - 1)]);
+    // neighbours, exactly. (The hull points around it are already ruled
+    // out: the one before by the walk back, the one after because the
+    // product falls there.)
+    let from = if j > 0 && in_zone_opp(j - 1) {
+        hull[j - 1]
+    } else {
+        hull[j]
+    };
+    let to = if j + 1 < n && in_zone_own(j + 1) {
+        hull[j + 1]
+    } else {
+        hull[j]
+    };
     let mut best = hull[j];
     for k in (from + 1)..to {
         if k != hull[j] && own[k] > d_side && theirs[k] > d_opp && slope.beats(k, best) {
             best = k;
         }
     }
-    (own[best], [lo, hi, j])
+    (own[best], j)
 }
 
 /// The product's slope along a path's hull up to its last point worth the
@@ -245,6 +260,27 @@ struct Slope<'a> {
 }
 
 impl Slope<'_> {
+    /// Whether hull point j is worth the impasse to the opponent.
+    #[inline(always)]
+    fn in_zone_opp(&self, j: usize) -> bool {
+        self.hull_theirs[j] >= self.d.1 - 1e-12
+    }
+
+    /// Whether hull point j is worth the impasse to the side.
+    #[inline(always)]
+    fn in_zone_own(&self, j: usize) -> bool {
+        self.hull_own[j] >= self.d.0 - 1e-12
+    }
+
+    /// Whether the step from hull point j to j + 1 counts as rising in the
+    /// search for the zone's peak: every step short of the zone does, no
+    /// step out of it does, and within it the product's slope decides. So
+    /// the predicate is true, then false, along the whole hull.
+    #[inline(always)]
+    fn zone_rises(&self, j: usize) -> bool {
+        !self.in_zone_opp(j) || (self.in_zone_own(j + 1) && self.rises(j))
+    }
+
     /// Whether moving from hull point j to j + 1 raises the product (the
     /// sign of the log-derivative, multiplied through by the positive a·b).
     #[inline(always)]
@@ -256,29 +292,35 @@ impl Slope<'_> {
     }
 
     /// Whether path point k has a larger product than path point m, exactly:
-    /// the sign of `w ln(a_k / a_m) + (1 − w) ln(b_k / b_m)`. With `x = r − 1`
-    /// for each ratio r, `x / (1 + x) ≤ ln(1 + x) ≤ x` decides most cases;
-    /// the logs are taken only when the bounds straddle 0.
+    /// the sign of `w ln(a_k / a_m) + (1 − w) ln(b_k / b_m)`. Since
+    /// `(x − y) / x ≤ ln x − ln y ≤ (x − y) / y`, the signs of
+    /// `w Δa b_m + (1 − w) Δb a_m` (an upper bound, times a_m b_m > 0) and of
+    /// `w Δa b_k + (1 − w) Δb a_k` (a lower bound, times a_k b_k > 0) decide
+    /// most cases without a division; the logs are taken only when they
+    /// straddle 0.
     #[inline]
     fn beats(&self, k: usize, m: usize) -> bool {
-        let xa = (self.own[k] - self.d.0) / (self.own[m] - self.d.0) - 1.0;
-        let xb = (self.theirs[k] - self.d.1) / (self.theirs[m] - self.d.1) - 1.0;
+        let (ak, bk) = (self.own[k] - self.d.0, self.theirs[k] - self.d.1);
+        let (am, bm) = (self.own[m] - self.d.0, self.theirs[m] - self.d.1);
         let (w, v) = (self.w, 1.0 - self.w);
-        if w * xa + v * xb <= 0.0 {
+        let (da, db) = (ak - am, bk - bm);
+        if w * da * bm + v * db * am <= 0.0 {
             return false;
         }
-        if w * xa / (1.0 + xa) + v * xb / (1.0 + xb) > 0.0 {
+        if w * da * bk + v * db * ak > 0.0 {
             return true;
         }
-        w * xa.ln_1p() + v * xb.ln_1p() > 0.0
+        w * (da / am).ln_1p() + v * (db / bm).ln_1p() > 0.0
     }
 }
 
-/// The first k in [lo, last) where `rises` is false, or `last` if there is
-/// none (`rises` is true, then false): bracketed by steps doubling outwards
-/// from `hint`, then bisected (a few steps when the answer moved little).
+/// The first k in [lo, last) where `slope.zone_rises` is false, or `last`
+/// if there is none (it is true, then false): bracketed by steps doubling
+/// outwards from `hint`, then bisected (a few steps when the answer moved
+/// little).
 #[inline(always)]
-fn first_false(lo: usize, last: usize, hint: usize, rises: impl Fn(usize) -> bool) -> usize {
+fn first_false(lo: usize, last: usize, hint: usize, slope: &Slope) -> usize {
+    let rises = |k| slope.zone_rises(k);
     let h = hint.clamp(lo, last);
     // The answer lies in [a, b].
     let (mut a, mut b);
@@ -354,13 +396,13 @@ mod tests {
                 (0.5, 0.2, 0.8),
                 (0.0, 0.0, 0.5),
             ] {
-                let (got, at) = nash_point_near(path, side, (d, e), w, [0; 3]);
+                let (got, at) = nash_point_near(path, side, (d, e), w, 0);
                 let want = brute(path, side, d, e, w).unwrap();
                 // The same point whatever the search starts from.
                 let n = path.hull.len();
-                for hint in [[1; 3], at, [n / 2; 3], [n - 1; 3], [0, n - 1, n / 3]] {
+                for hint in [1, at, n / 2, n - 1, n / 3] {
                     let again = nash_point_near(path, side, (d, e), w, hint);
-                    assert_eq!(again, (got, at), "hint {hint:?}");
+                    assert_eq!(again, (got, at), "hint {hint}");
                 }
                 // Within a grid step of the brute-force peak (the search uses
                 // the log-derivative at each point, not exact differences).
@@ -370,7 +412,7 @@ mod tests {
                 );
             }
             // No zone of agreement: the side holds at its impasse value.
-            assert_eq!(nash_point_near(path, side, (0.9, 0.9), 0.5, [7; 3]).0, 0.9);
+            assert_eq!(nash_point_near(path, side, (0.9, 0.9), 0.5, 7).0, 0.9);
         }
     }
 
