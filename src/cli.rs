@@ -128,6 +128,12 @@ pub fn load(config: Option<&Path>) -> Result<Loaded> {
 
 /// The runner's pool of `--threads` workers (all cores if None); zero is bad input.
 pub fn pool(threads: Option<usize>) -> Result<Pool> {
+    if let Some(t) = threads.filter(|&t| t > MAX_THREADS) {
+        return Err(BadInput(format!(
+            "--threads: expected at most {MAX_THREADS} worker threads, found {t}"
+        ))
+        .into());
+    }
     match Pool::new(threads) {
         Ok(p) => Ok(p),
         Err(PoolError::ZeroThreads) => {
@@ -136,6 +142,10 @@ pub fn pool(threads: Option<usize>) -> Result<Pool> {
         Err(e) => Err(e.into()),
     }
 }
+
+/// The most worker threads `--threads` accepts (far more than any machine
+/// this runs on has cores; results do not depend on the count).
+pub const MAX_THREADS: usize = 1024;
 
 /// A progress bar over `len` units on stderr, hidden when quiet or not a terminal.
 pub fn progress_bar(len: u64, quiet: bool, what: &str) -> ProgressBar {

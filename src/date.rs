@@ -15,13 +15,19 @@ impl Date {
         Some(Date(days_from_civil(y, m, d)))
     }
 
-    /// Parses `YYYY-MM-DD`.
+    /// Parses `YYYY-MM-DD`, with a year of four digits (0001 to 9999, the
+    /// range of ISO 8601 calendar dates without expansion): larger years
+    /// would overflow the day count (and no negotiation runs that long).
     pub fn parse(s: &str) -> Option<Date> {
         let mut it = s.trim().splitn(3, '-');
-        let y: i64 = it.next()?.parse().ok()?;
+        let y_s = it.next()?;
         let m_s = it.next()?;
         let d_s = it.next()?;
-        if m_s.len() != 2 || d_s.len() != 2 {
+        if y_s.len() != 4 || !y_s.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let y: i64 = y_s.parse().ok()?;
+        if y == 0 || m_s.len() != 2 || d_s.len() != 2 {
             return None;
         }
         Date::from_ymd(y, m_s.parse().ok()?, d_s.parse().ok()?)
@@ -126,6 +132,11 @@ mod tests {
             "2025-1-01",
             "yesterday",
             "2025-07",
+            "100000000000000000-01-01",
+            "10000-01-01",
+            "0000-01-01",
+            "+2025-07-31",
+            "-2025-07-31",
         ] {
             assert!(Date::parse(s).is_none(), "{s}");
         }

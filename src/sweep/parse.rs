@@ -473,6 +473,16 @@ fn range_values(
                 format!("expected a number of values in [1, {MAX_POINTS}], found {s}"),
             ))
         }
+        // Ranges include both ends: one value can only be a range of one point.
+        Some(1) if from != to => {
+            return Err(key_error(
+                &k("steps"),
+                format!(
+                    "expected at least 2 values for a range from {from} to {to} (its ends are \
+                     included), found 1; use `values = [{from}]` for one value"
+                ),
+            ))
+        }
         Some(s) => s,
     };
     let v: Vec<f64> = (0..steps)

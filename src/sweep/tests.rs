@@ -233,6 +233,14 @@ fn file_errors_name_the_key_and_line() {
         "{HEAD}[[param]]\npath = \"a.b\"\nfrom = 1\nto = 2\n"
     ));
     assert!(e.contains("param[0].steps: missing"), "{e}");
+    // Ends included: a one-point range must start and end at its value.
+    let e = err(&format!(
+        "{HEAD}[[param]]\npath = \"a.b\"\nfrom = 1\nto = 2\nsteps = 1\n"
+    ));
+    assert!(
+        e.contains("param[0].steps: expected at least 2 values for a range from 1 to 2"),
+        "{e}"
+    );
     let e = err(&format!("{HEAD}[[param]]\npath = \"a.b\"\nvalues = []\n"));
     assert!(
         e.contains("param[0].values: expected at least one value"),

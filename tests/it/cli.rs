@@ -229,6 +229,14 @@ fn rejects_a_missing_config_file_and_bad_arguments_with_exit_2() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+    // A bound on threads, checked before any is started.
+    let out = bin()
+        .args(["run", "--threads", "100000", "--runs", "5"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--threads: expected at most 1024"), "{err}");
     let out = bin().args(["run", "--bogus"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }

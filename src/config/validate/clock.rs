@@ -21,7 +21,7 @@ impl Cal {
             None => bad(
                 key,
                 format!(
-                    "expected a date \"YYYY-MM-DD\", found \"{}\"",
+                    "expected a date \"YYYY-MM-DD\" from 0001-01-01 to 9999-12-31, found \"{}\"",
                     d.0.escape_default()
                 ),
             ),
