@@ -6,6 +6,10 @@ use super::checks::{finite, name, nonneg, one_of, positive};
 use super::{bad, k, list, Players, MAX_RESOLUTION, V};
 use crate::config::raw::{Named, RawIssue};
 
+/// The largest weight an issue may have (weights are normalised per player,
+/// so only their ratios matter; this keeps their sum finite).
+pub const MAX_WEIGHT: f64 = 1e12;
+
 pub(super) fn issues(raw: &Named<RawIssue>, players: &Players) -> V<Vec<Issue>> {
     if raw.is_empty() {
         return bad(
@@ -72,6 +76,15 @@ fn issue(base: &str, n: &str, is: &RawIssue, players: &Players) -> V<Issue> {
             );
         };
         let weight = nonneg(&k(&pk, "weight"), p.weight, "a weight")?;
+        if weight > MAX_WEIGHT {
+            // Weights are relative; a sum past f64's range would zero them all.
+            return bad(
+                k(&pk, "weight"),
+                format!(
+                    "expected a weight of at most {MAX_WEIGHT:e} (weights are relative: only their ratios matter), found {weight:e}"
+                ),
+            );
+        }
         let prefers_high = one_of(
             &k(&pk, "prefers"),
             &p.prefers,
