@@ -138,6 +138,24 @@ pub fn parse(file: &str, text: &str, base: BaseSource<'_>) -> Result<Sweep, Swee
         ));
     }
     let lists = matches!(design, Design::Grid | Design::Zip);
+    if design == Design::Grid {
+        // The grid's size from the lists' lengths and the ranges' steps as
+        // written, before any range is built.
+        let written = raw.params.iter().try_fold(1u64, |acc, rp| {
+            let n = match (&rp.values, rp.steps) {
+                (Some(v), _) => v.len() as u64,
+                (None, Some(steps)) => steps,
+                (None, None) => 1,
+            };
+            acc.checked_mul(n.max(1))
+        });
+        if written.is_none_or(|t| t > MAX_POINTS) {
+            return Err(key_error(
+                "param",
+                format!("the grid has more than {MAX_POINTS} points"),
+            ));
+        }
+    }
     let mut params: Vec<Param> = Vec::with_capacity(raw.params.len());
     for (i, rp) in raw.params.iter().enumerate() {
         let base_key = format!("param[{i}]");

@@ -1,5 +1,6 @@
 //! The engine allocates nothing per round: with a reused `Workspace` and
 //! `Outcome`, a whole run of the built-in scenario makes no heap allocation.
+//! And a sweep whose grid is too large is refused before it allocates much.
 //!
 //! The global allocator of the test binary counts allocations per thread:
 //! the other tests run on other threads at the same time, and the test
@@ -15,13 +16,21 @@ thread_local! {
     // A const initialiser and a type without Drop: accessing it never
     // allocates or registers a destructor, so the allocator may use it.
     static ALLOCS: Cell<u64> = const { Cell::new(0) };
+    static BYTES: Cell<u64> = const { Cell::new(0) };
 }
 
-/// Counts one allocation of the current thread.
-fn count() {
+/// Counts one allocation of `bytes` by the current thread.
+fn count(bytes: usize) {
     // `try_with` fails only while the thread's locals are being torn down:
     // those allocations are nobody's measurement.
     let _ = ALLOCS.try_with(|n| n.set(n.get() + 1));
+    let _ = BYTES.try_with(|n| n.set(n.get() + bytes as u64));
+}
+
+/// Bytes allocated so far by the current thread (reallocations count their
+/// new size).
+fn bytes_of_this_thread() -> u64 {
+    BYTES.with(Cell::get)
 }
 
 /// Allocations (and reallocations) made so far by the current thread.
@@ -31,14 +40,14 @@ fn allocs_of_this_thread() -> u64 {
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        count();
+        count(layout.size());
         System.alloc(layout)
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         System.dealloc(ptr, layout)
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        count();
+        count(new_size);
         System.realloc(ptr, layout, new_size)
     }
 }
@@ -67,4 +76,33 @@ fn simulating_runs_with_a_reused_workspace_does_not_allocate() {
     let v = std::hint::black_box(vec![0u8; 64]);
     assert!(allocs_of_this_thread() > after, "an allocation is counted");
     drop(v);
+}
+
+#[test]
+fn a_sweep_grid_too_large_is_refused_before_its_ranges_are_built() {
+    // 16 ranges of 10^6 steps: 10^96 points. The refusal must come from the
+    // lengths as written, not after building 16 x 10^6 values (~128 MB).
+    let mut text = String::from("version = 1\ndesign = \"grid\"\n");
+    for i in 0..16 {
+        text.push_str(&format!(
+            "[[param]]\npath = \"players.korea.delay_cost{i}\"\nfrom = 0.0\nto = 1.0\nsteps = 1000000\n"
+        ));
+    }
+    let base = standoff::config::BUILTIN_TOML;
+    let before = bytes_of_this_thread();
+    let got = standoff::sweep::parse(
+        "big.toml",
+        &text,
+        standoff::sweep::BaseSource::Given {
+            file: "builtin",
+            text: base,
+        },
+    );
+    let used = bytes_of_this_thread() - before;
+    let err = got.err().expect("refused").to_string();
+    assert!(
+        err.contains("the grid has more than 1000000 points"),
+        "{err}"
+    );
+    assert!(used < 1 << 20, "{used} bytes allocated before the refusal");
 }
