@@ -399,6 +399,21 @@ impl MetricStats {
 /// Counts of runs ending in each round, by outcome.
 ///
 /// Rounds are `0..=horizon`; a run without a deal ends at `horizon` (end
+/// One round of the survival table ([`Survival::rows`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SurvivalRow {
+    /// Runs still negotiating at the start of the round.
+    pub at_risk: u64,
+    /// Runs ending in a deal in the round.
+    pub deals: u64,
+    /// Runs ending in a breakdown in the round.
+    pub breakdowns: u64,
+    /// The share of runs without a deal by the end of the round.
+    pub p_no_deal_yet: f64,
+    /// The probability of a deal in the round for a run at risk.
+    pub hazard: f64,
+}
+
 /// rounds beyond it are counted at `horizon`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Survival {
@@ -461,48 +476,44 @@ impl Survival {
             + self.no_deals.iter().sum::<u64>()
     }
 
-    fn ended(&self, r: usize) -> u64 {
-        self.deals.get(r).copied().unwrap_or(0)
-            + self.breakdowns.get(r).copied().unwrap_or(0)
-            + self.no_deals.get(r).copied().unwrap_or(0)
-    }
-
-    /// Runs still negotiating at the start of round `r` (not ended before `r`).
-    pub fn at_risk(&self, r: u32) -> u64 {
-        let before: u64 = (0..r as usize).map(|s| self.ended(s)).sum();
-        self.total() - before
-    }
-
     /// Runs ending in a deal in round `r`.
     pub fn deals(&self, r: u32) -> u64 {
         self.deals.get(r as usize).copied().unwrap_or(0)
     }
 
-    /// Runs ending in a breakdown in round `r`.
-    pub fn breakdowns(&self, r: u32) -> u64 {
-        self.breakdowns.get(r as usize).copied().unwrap_or(0)
-    }
-
-    /// 1 − (deals in rounds 0..=r) / N: the share of runs without a deal by
-    /// the end of round `r`. NaN when there are no runs.
-    pub fn p_no_deal_yet(&self, r: u32) -> f64 {
+    /// The survival table, rounds 0..=horizon, in one pass over the rounds
+    /// (linear in the horizon). Per round: `at_risk`, the runs still
+    /// negotiating at its start (not ended before it); `deals` and
+    /// `breakdowns`, the runs ending so in it; `p_no_deal_yet`, 1 − (deals in
+    /// rounds up to and including it) / N (NaN without runs); `hazard`,
+    /// deals / at_risk, the probability of a deal in the round for a run
+    /// still negotiating at its start (NaN when no run is at risk).
+    pub fn rows(&self) -> Vec<SurvivalRow> {
         let n = self.total();
-        if n == 0 {
-            return f64::NAN;
-        }
-        let d: u64 = self.deals.iter().take(r as usize + 1).sum();
-        1.0 - d as f64 / n as f64
-    }
-
-    /// deals(r) / at_risk(r): the probability of a deal in round `r` for a
-    /// run still negotiating at its start. NaN when no run is at risk.
-    pub fn hazard(&self, r: u32) -> f64 {
-        let a = self.at_risk(r);
-        if a == 0 {
-            f64::NAN
-        } else {
-            self.deals(r) as f64 / a as f64
-        }
+        let (mut ended_before, mut deals_so_far) = (0u64, 0u64);
+        (0..self.deals.len())
+            .map(|r| {
+                let (deals, breakdowns) = (self.deals[r], self.breakdowns[r]);
+                let at_risk = n - ended_before;
+                deals_so_far += deals;
+                ended_before += deals + breakdowns + self.no_deals[r];
+                SurvivalRow {
+                    at_risk,
+                    deals,
+                    breakdowns,
+                    p_no_deal_yet: if n == 0 {
+                        f64::NAN
+                    } else {
+                        1.0 - deals_so_far as f64 / n as f64
+                    },
+                    hazard: if at_risk == 0 {
+                        f64::NAN
+                    } else {
+                        deals as f64 / at_risk as f64
+                    },
+                }
+            })
+            .collect()
     }
 }
 
@@ -829,24 +840,25 @@ mod tests {
             s.add(k, r);
         }
         assert_eq!(s.total(), 6);
+        let rows = s.rows();
         assert_eq!(
-            (0..=3).map(|r| s.at_risk(r)).collect::<Vec<_>>(),
+            rows.iter().map(|r| r.at_risk).collect::<Vec<_>>(),
             [6, 5, 3, 2]
         );
         assert_eq!(
-            (0..=3).map(|r| s.deals(r)).collect::<Vec<_>>(),
+            rows.iter().map(|r| r.deals).collect::<Vec<_>>(),
             [1, 2, 0, 0]
         );
-        assert_eq!(s.breakdowns(2), 1);
-        let p: Vec<f64> = (0..=3).map(|r| s.p_no_deal_yet(r)).collect();
+        assert_eq!(rows[2].breakdowns, 1);
+        let p: Vec<f64> = rows.iter().map(|r| r.p_no_deal_yet).collect();
         assert_eq!(p, [5.0 / 6.0, 0.5, 0.5, 0.5]);
-        let h: Vec<f64> = (0..=3).map(|r| s.hazard(r)).collect();
+        let h: Vec<f64> = rows.iter().map(|r| r.hazard).collect();
         assert_eq!(h, [1.0 / 6.0, 0.4, 0.0, 0.0]);
         // Runs past the horizon are counted at the horizon; nobody at risk after it.
         s.add(OutcomeKind::NoDeal, 9);
         assert_eq!(s.no_deals[3], 3);
-        assert!(Survival::new(3).hazard(0).is_nan());
-        assert!(Survival::new(3).p_no_deal_yet(0).is_nan());
+        assert!(Survival::new(3).rows()[0].hazard.is_nan());
+        assert!(Survival::new(3).rows()[0].p_no_deal_yet.is_nan());
     }
 
     #[test]

@@ -248,17 +248,17 @@ pub const SURVIVAL_HEADER: [&str; 7] = [
 /// ending so in the round, `p_no_deal_yet` = 1 − (deals up to and including
 /// the round) / runs, `hazard` = deals / at_risk (empty when none at risk).
 pub fn survival_rows(scn: &Scenario, stats: &RunStats) -> Vec<Vec<String>> {
-    let s = &stats.survival;
-    (0..=s.horizon())
-        .map(|r| {
+    (0u32..)
+        .zip(stats.survival.rows())
+        .map(|(r, row)| {
             vec![
                 r.to_string(),
                 scn.clock.date_of(r).to_string(),
-                s.at_risk(r).to_string(),
-                s.deals(r).to_string(),
-                s.breakdowns(r).to_string(),
-                format_f64(s.p_no_deal_yet(r)),
-                format_f64(s.hazard(r)),
+                row.at_risk.to_string(),
+                row.deals.to_string(),
+                row.breakdowns.to_string(),
+                format_f64(row.p_no_deal_yet),
+                format_f64(row.hazard),
             ]
         })
         .collect()
