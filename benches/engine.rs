@@ -38,7 +38,7 @@ fn bench_runs(c: &mut Criterion, name: &str, scn: &standoff::model::Scenario) {
 }
 
 fn one_run(c: &mut Criterion) {
-    bench_runs(c, "256_runs_builtin", &config::builtin().scenario);
+    bench_runs(c, "256_runs_builtin", &config::builtin_model().scenario);
     let nash = config::builtin_with_strategies(["{ kind = \"nash\" }"; 2]).scenario;
     bench_runs(c, "256_runs_builtin_nash", &nash);
     // The baselines the built-in scenario used before `attrition`.
@@ -51,7 +51,7 @@ fn one_run(c: &mut Criterion) {
 }
 
 fn runner_bench(c: &mut Criterion) {
-    let scn = config::builtin().scenario;
+    let scn = config::builtin_model().scenario;
     let mut g = c.benchmark_group("runner");
     g.sample_size(10);
     for threads in [1usize, 2] {

@@ -14,6 +14,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
+pub mod forecast;
 pub mod sweep;
 mod validate;
 
@@ -42,16 +43,27 @@ pub enum Command {
         /// Scenario file (TOML).
         config: PathBuf,
     },
+    /// Forecast from several dates (the facts dated on or before each) and write forecast.csv.
+    Forecast(forecast::ForecastArgs),
+    /// List the built-in scenarios (run any of them by name: `standoff run NAME`).
+    Scenarios,
 }
 
 /// Arguments of `run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Scenario file (TOML); the built-in 2025 Korea–US scenario if omitted.
+    /// Scenario file (TOML) or the name of a built-in scenario (`standoff scenarios`); the
+    /// built-in 2025 Korea–US scenario if omitted.
     pub config: Option<PathBuf>,
-    /// Number of runs.
+    /// Number of runs (with a forecast: runs kept).
     #[arg(long, default_value_t = 10_000)]
     pub runs: u64,
+    /// Forecast from this date (YYYY-MM-DD) with the scenario's facts dated on or before it.
+    #[arg(long, conflicts_with = "no_forecast")]
+    pub as_of: Option<String>,
+    /// Leave out the scenario's [forecast]: run the model from clock.start ("what if" runs).
+    #[arg(long)]
+    pub no_forecast: bool,
     /// Master seed.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -72,8 +84,14 @@ pub struct RunArgs {
 /// Arguments of `replay`.
 #[derive(Debug, Args)]
 pub struct ReplayArgs {
-    /// Scenario file (TOML); the built-in scenario if omitted.
+    /// Scenario file (TOML) or the name of a built-in scenario; the built-in scenario if omitted.
     pub config: Option<PathBuf>,
+    /// The forecast date the run was made with (`run --as-of`), if any.
+    #[arg(long, conflicts_with = "no_forecast")]
+    pub as_of: Option<String>,
+    /// The run was made with `--no-forecast`.
+    #[arg(long)]
+    pub no_forecast: bool,
     /// Master seed of the run.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -115,12 +133,19 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Check { config } => cmd_check(&config),
         Command::Sweep(a) => sweep::cmd_sweep(a),
         Command::Validate(a) => validate::cmd_validate(a),
+        Command::Forecast(a) => forecast::cmd_forecast(a),
+        Command::Scenarios => cmd_scenarios(),
     }
 }
 
-/// Loads a scenario file, or the built-in scenario.
+/// Loads a scenario file, a built-in scenario by name (when no such file
+/// exists), or the default built-in scenario.
 pub fn load(config: Option<&Path>) -> Result<Loaded> {
     Ok(match config {
+        Some(p) if !p.exists() => match p.to_str().and_then(config::builtin_named) {
+            Some(l) => l,
+            None => config::load_file(p)?,
+        },
         Some(p) => config::load_file(p)?,
         None => config::builtin(),
     })
@@ -182,7 +207,11 @@ fn cmd_run(a: RunArgs) -> Result<()> {
     if a.runs == 0 {
         return Err(BadInput("--runs: expected at least 1, found 0".into()).into());
     }
-    let loaded = load(a.config.as_deref())?;
+    let loaded = forecast::cut(
+        load(a.config.as_deref())?,
+        a.as_of.as_deref(),
+        a.no_forecast,
+    )?;
     let scn = &loaded.scenario;
     let metrics = Metrics::new(scn);
     let pool = pool(a.threads)?;
@@ -215,7 +244,7 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         },
         |n| pb.inc(n),
     );
-    let stats = match stats {
+    let ran = match stats {
         Ok(s) => s,
         Err(e) => {
             pb.abandon();
@@ -223,14 +252,22 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         }
     };
     pb.finish_and_clear();
+    if let Err(e) = forecast::check_kept(&loaded.file, scn, &ran.tally, a.runs) {
+        if let Some(f) = runs_file {
+            f.discard()?;
+        }
+        dir.remove_if_empty();
+        return Err(e);
+    }
+    let stats = &ran.stats;
     let mut files = Vec::new();
     if let Some(f) = runs_file {
         f.commit()?;
         files.push("runs.csv".to_string());
     }
-    dir.write_summary(&metrics, &stats)?;
-    dir.write_histograms(&metrics, &stats)?;
-    dir.write_survival(scn, &stats)?;
+    dir.write_summary(&metrics, stats)?;
+    dir.write_histograms(&metrics, stats)?;
+    dir.write_survival(scn, stats)?;
     files.extend(["summary.csv", "histograms.csv", "survival.csv"].map(String::from));
     files.push("manifest.json".into());
     let manifest = Manifest::new(
@@ -248,12 +285,20 @@ fn cmd_run(a: RunArgs) -> Result<()> {
             finished_secs: now_secs(),
             wall_seconds: t0.elapsed().as_secs_f64(),
         },
-    );
+    )
+    .with_forecast(forecast::info(&loaded, &ran.tally));
     dir.write_manifest(&manifest)?;
     if !a.quiet {
         let deal = stats.metrics[metrics.deal].moments.mean;
+        let kept = match &scn.forecast {
+            Some(f) => format!(
+                ", as of {}: kept {} of {} candidates",
+                f.as_of, ran.tally.kept, ran.tally.candidates
+            ),
+            None => String::new(),
+        };
         eprintln!(
-            "{} runs of {} -> {} (P(deal) = {:.3})",
+            "{} runs of {} -> {} (P(deal) = {:.3}{kept})",
             a.runs,
             scn.name,
             out_path.display(),
@@ -264,12 +309,41 @@ fn cmd_run(a: RunArgs) -> Result<()> {
 }
 
 fn cmd_replay(a: ReplayArgs) -> Result<()> {
-    let loaded = load(a.config.as_deref())?;
+    let loaded = forecast::cut(
+        load(a.config.as_deref())?,
+        a.as_of.as_deref(),
+        a.no_forecast,
+    )?;
     let scn = &loaded.scenario;
     let stdout = std::io::stdout().lock();
     let mut trace = TraceCsv::new(scn, stdout)?;
     let out = runner::replay(scn, RunCoord::new(a.seed, 0, a.run), &mut trace);
-    trace.finish(out.kind.label())?;
+    match (out.rejected, &scn.forecast) {
+        (Some(i), Some(f)) => {
+            trace.finish("rejected")?;
+            let fact = &f.facts[i];
+            eprintln!(
+                "candidate {} is not a run of the forecast: in round {} it broke {} ({})",
+                a.run,
+                out.end_round.min(fact.round),
+                fact.key,
+                fact.describe(scn)
+            );
+        }
+        _ => trace.finish(out.kind.label())?,
+    }
+    Ok(())
+}
+
+fn cmd_scenarios() -> Result<()> {
+    let mut o = std::io::stdout().lock();
+    writeln!(o, "name\tdescription")?;
+    for (name, _) in config::BUILTINS {
+        if let Some(l) = config::builtin_named(name) {
+            let d = l.raw.description.as_deref().unwrap_or("");
+            writeln!(o, "{name}\t{d}")?;
+        }
+    }
     Ok(())
 }
 

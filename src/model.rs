@@ -7,8 +7,10 @@
 
 use crate::date::Date;
 
+mod forecast;
 mod frontier;
 
+pub use forecast::{Fact, FactKind, FactMode, Forecast};
 pub use frontier::FRONTIER_WEIGHTS;
 
 /// Index of a player: 0 or 1.
@@ -39,6 +41,9 @@ pub struct Scenario {
     pub protocol: Protocol,
     /// Offer paths, one per proposer (derived from issues and `protocol.resolution`).
     pub paths: [OfferPath; 2],
+    /// The observed history a forecast is conditioned on (none: runs start
+    /// from `clock.start` knowing nothing).
+    pub forecast: Option<Forecast>,
 }
 
 /// The calendar of a run.

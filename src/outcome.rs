@@ -55,6 +55,9 @@ pub struct Outcome {
     /// Each side's utility of the agreed terms, undiscounted and before
     /// costs (NaN without a deal).
     pub deal_utility: [f64; 2],
+    /// With a forecast: the index of the fact the run broke (it stopped
+    /// there and is not kept); `None` for a kept run.
+    pub rejected: Option<usize>,
 }
 
 impl Outcome {
@@ -235,7 +238,7 @@ mod tests {
 
     #[test]
     fn every_index_names_its_metric_and_values_land_there() {
-        let scn = config::builtin().scenario;
+        let scn = config::builtin_model().scenario;
         let m = Metrics::new(&scn);
         let name = |i: usize| m.names()[i].as_str();
         assert_eq!(

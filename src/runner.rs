@@ -72,8 +72,10 @@ pub struct PointSpec<'a> {
 pub enum PointEvent<'a> {
     /// runs.csv rows of one chunk of the point, in run order (only when rows are asked for).
     Rows(&'a [u8]),
-    /// The point is finished: its statistics, merged in chunk order.
-    Done(RunStats),
+    /// The point is finished: its statistics, merged in chunk order, and
+    /// the tally of its candidates (with a forecast, fewer than the runs
+    /// asked for may have been kept).
+    Done(RunStats, Tally),
 }
 
 /// The replicates of chunk `c` of `runs` runs.
@@ -105,39 +107,59 @@ impl Pool {
         self.pool.current_num_threads()
     }
 
-    /// Simulates `spec.runs` runs of `scn`. Serially, in run order, after
-    /// each chunk is merged: `write_rows` receives the chunk's runs.csv rows
-    /// (only if `spec.rows`), then `progress` the number of runs it held.
-    /// Returns the merged statistics; stops at the first error of `write_rows`.
+    /// Simulates `spec.runs` kept runs of `scn`. Without a forecast every
+    /// run is kept and run `i` is replicate `i`. With one, replicates are
+    /// candidates, drawn in chunk order until `spec.runs` are kept (so the
+    /// kept runs do not depend on the thread count), at most
+    /// [`max_candidates`] of them. Serially, in run order, after each chunk
+    /// is merged: `write_rows` receives the rows of the chunk's kept runs
+    /// (only if `spec.rows`), then `progress` the number of runs it kept.
+    /// Returns the merged statistics of the kept runs and the tally of
+    /// candidates (fewer than `spec.runs` kept if the candidates ran out);
+    /// stops at the first error of `write_rows`.
     pub fn run<E>(
         &self,
         scn: &Scenario,
         spec: RunSpec,
         mut write_rows: impl FnMut(&[u8]) -> Result<(), E>,
         mut progress: impl FnMut(u64),
-    ) -> Result<RunStats, E> {
+    ) -> Result<Ran, E> {
         let metrics = Metrics::new(scn);
         let mut total = RunStats::new(metrics.len(), scn.clock.horizon);
-        let n_chunks = spec.runs.div_ceil(CHUNK);
+        let mut tally = Tally::new(scn);
+        let candidates = max_candidates(scn, spec.runs);
+        let n_chunks = candidates.div_ceil(CHUNK);
         let mut next = 0;
-        while next < n_chunks {
+        while next < n_chunks && tally.kept < spec.runs {
             let end = (next + BATCH_CHUNKS).min(n_chunks);
-            let results: Vec<(RunStats, Vec<u8>)> = self.pool.install(|| {
+            let results: Vec<Chunk> = self.pool.install(|| {
                 (next..end)
                     .into_par_iter()
-                    .map(|c| run_chunk(scn, &metrics, spec, chunk_range(c, spec.runs)))
+                    .map(|c| run_chunk(scn, &metrics, spec, chunk_range(c, candidates), u64::MAX))
                     .collect()
             });
-            for (c, (stats, rows)) in (next..end).zip(&results) {
-                total.merge(stats);
-                if spec.rows {
-                    write_rows(rows)?;
+            for (c, mut chunk) in (next..end).zip(results) {
+                let left = spec.runs - tally.kept;
+                if chunk.kept > left {
+                    // The last chunk needed: keep only its first `left` runs.
+                    chunk = run_chunk(scn, &metrics, spec, chunk_range(c, candidates), left);
                 }
-                progress(chunk_len(c, spec.runs));
+                total.merge(&chunk.stats);
+                tally.add(&chunk);
+                if spec.rows {
+                    write_rows(&chunk.rows)?;
+                }
+                progress(chunk.kept);
+                if tally.kept == spec.runs {
+                    break;
+                }
             }
             next = end;
         }
-        Ok(total)
+        Ok(Ran {
+            stats: total,
+            tally,
+        })
     }
 
     /// Simulates `runs` runs of each point, in parallel over (point, chunk)
@@ -160,6 +182,25 @@ impl Pool {
         mut report: impl FnMut(usize, PointEvent<'_>) -> Result<(), E>,
         mut progress: impl FnMut(u64),
     ) -> Result<(), E> {
+        if points.iter().any(|p| p.scenario.forecast.is_some()) {
+            // Candidates are drawn until enough are kept: point by point.
+            for (k, p) in points.iter().enumerate() {
+                let spec = RunSpec {
+                    runs,
+                    master_seed,
+                    point: p.point,
+                    rows,
+                };
+                let ran = self.run(
+                    p.scenario,
+                    spec,
+                    |r| report(k, PointEvent::Rows(r)),
+                    &mut progress,
+                )?;
+                report(k, PointEvent::Done(ran.stats, ran.tally))?;
+            }
+            return Ok(());
+        }
         let metrics: Vec<Metrics> = points.iter().map(|p| Metrics::new(p.scenario)).collect();
         let n_chunks = runs.div_ceil(CHUNK);
         let jobs: Vec<(usize, u64)> = (0..points.len())
@@ -167,7 +208,7 @@ impl Pool {
             .collect();
         let mut current: Option<(usize, RunStats)> = None;
         for batch in jobs.chunks(POINT_BATCH_CHUNKS) {
-            let results: Vec<(RunStats, Vec<u8>)> = self.pool.install(|| {
+            let results: Vec<Chunk> = self.pool.install(|| {
                 batch
                     .par_iter()
                     .map(|&(k, c)| {
@@ -177,11 +218,13 @@ impl Pool {
                             point: points[k].point,
                             rows,
                         };
-                        run_chunk(points[k].scenario, &metrics[k], spec, chunk_range(c, runs))
+                        let range = chunk_range(c, runs);
+                        run_chunk(points[k].scenario, &metrics[k], spec, range, u64::MAX)
                     })
                     .collect()
             });
-            for (&(k, c), (stats, chunk_rows)) in batch.iter().zip(&results) {
+            for (&(k, c), chunk) in batch.iter().zip(&results) {
+                let (stats, chunk_rows) = (&chunk.stats, &chunk.rows);
                 if current.as_ref().is_none_or(|(j, _)| *j != k) {
                     let horizon = points[k].scenario.clock.horizon;
                     current = Some((k, RunStats::new(metrics[k].len(), horizon)));
@@ -194,7 +237,12 @@ impl Pool {
                 }
                 if c + 1 == n_chunks {
                     if let Some((_, t)) = current.take() {
-                        report(k, PointEvent::Done(t))?;
+                        let tally = Tally {
+                            candidates: runs,
+                            kept: runs,
+                            rejected: Vec::new(),
+                        };
+                        report(k, PointEvent::Done(t, tally))?;
                     }
                 }
                 progress(chunk_len(c, runs));
@@ -204,29 +252,132 @@ impl Pool {
     }
 }
 
-/// Simulates the runs `replicates` of `spec` (on a worker thread).
+/// What the candidates of a run gave: how many were tried and kept, and
+/// how many each fact rejected (a candidate is counted against the first
+/// fact it breaks, in round order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tally {
+    /// Candidates simulated.
+    pub candidates: u64,
+    /// Candidates kept (runs).
+    pub kept: u64,
+    /// Rejections per fact of the forecast (empty without one).
+    pub rejected: Vec<u64>,
+}
+
+impl Tally {
+    fn new(scn: &Scenario) -> Tally {
+        Tally {
+            candidates: 0,
+            kept: 0,
+            rejected: vec![0; scn.forecast.as_ref().map_or(0, |f| f.facts.len())],
+        }
+    }
+
+    fn add(&mut self, c: &Chunk) {
+        self.candidates += c.tried;
+        self.kept += c.kept;
+        for (t, r) in self.rejected.iter_mut().zip(&c.rejected) {
+            *t += r;
+        }
+    }
+
+    /// The share of candidates kept (1 without candidates).
+    pub fn acceptance(&self) -> f64 {
+        if self.candidates == 0 {
+            1.0
+        } else {
+            self.kept as f64 / self.candidates as f64
+        }
+    }
+
+    /// The fact that rejected the most candidates (the first on ties), if any did.
+    pub fn worst_fact(&self) -> Option<usize> {
+        let (i, n) = self
+            .rejected
+            .iter()
+            .enumerate()
+            .rev()
+            .max_by_key(|&(_, n)| *n)?;
+        (*n > 0).then_some(i)
+    }
+}
+
+/// What [`Pool::run`] returns: the kept runs' statistics and the tally.
+#[derive(Debug)]
+pub struct Ran {
+    /// Statistics of the kept runs, merged in chunk order.
+    pub stats: RunStats,
+    /// Candidates tried and kept.
+    pub tally: Tally,
+}
+
+/// The most candidates a run of `runs` kept runs may try: `runs` without a
+/// forecast, `runs / min_acceptance` (rounded up) with one.
+pub fn max_candidates(scn: &Scenario, runs: u64) -> u64 {
+    match &scn.forecast {
+        None => runs,
+        Some(f) => {
+            let n = (runs as f64 / f.min_acceptance).ceil();
+            if n >= u64::MAX as f64 {
+                u64::MAX
+            } else {
+                (n as u64).max(runs)
+            }
+        }
+    }
+}
+
+/// One chunk's kept runs: statistics, runs.csv rows, and its tally.
+struct Chunk {
+    stats: RunStats,
+    rows: Vec<u8>,
+    tried: u64,
+    kept: u64,
+    rejected: Vec<u64>,
+}
+
+/// Simulates the candidates `replicates` of `spec` (on a worker thread),
+/// keeping at most `limit` runs: it stops at the candidate that would be the
+/// next kept one.
 fn run_chunk(
     scn: &Scenario,
     metrics: &Metrics,
     spec: RunSpec,
     replicates: Range<u64>,
-) -> (RunStats, Vec<u8>) {
-    let mut stats = RunStats::new(metrics.len(), scn.clock.horizon);
+    limit: u64,
+) -> Chunk {
+    let n_facts = scn.forecast.as_ref().map_or(0, |f| f.facts.len());
+    let mut c = Chunk {
+        stats: RunStats::new(metrics.len(), scn.clock.horizon),
+        rows: Vec::new(),
+        tried: 0,
+        kept: 0,
+        rejected: vec![0; n_facts],
+    };
     let mut ws = Workspace::new(scn);
     let mut out = Outcome::for_scenario(scn);
     let mut values = vec![0.0; metrics.len()];
-    let mut rows = Vec::new();
     for replicate in replicates {
+        if c.kept == limit {
+            break;
+        }
         let coord = RunCoord::new(spec.master_seed, spec.point, replicate);
         let mut rng = run_rng(coord);
         simulate(scn, &mut rng, &mut ws, &mut out, &mut ());
+        c.tried += 1;
+        if let Some(f) = out.rejected {
+            c.rejected[f] += 1;
+            continue;
+        }
+        c.kept += 1;
         metrics.values(&out, &mut values);
-        stats.add(&values, &out);
+        c.stats.add(&values, &out);
         if spec.rows {
-            RunsCsv::append_row(&mut rows, scn, metrics, coord, &out, &values);
+            RunsCsv::append_row(&mut c.rows, scn, metrics, coord, &out, &values);
         }
     }
-    (stats, rows)
+    c
 }
 
 /// Simulates the run at `coord` alone (for `replay` and tests), with an

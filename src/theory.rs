@@ -395,7 +395,7 @@ fn monte_carlo(scn: &Scenario, set: &Settings) -> RunStats {
         .pool
         .run(scn, spec, |_| Ok::<(), Infallible>(()), |_| {})
     {
-        Ok(s) => s,
+        Ok(r) => r.stats,
         Err(e) => match e {},
     }
 }

@@ -301,7 +301,19 @@ fn execute(
                             f.write_all(rows)?;
                         }
                     }
-                    PointEvent::Done(stats) => {
+                    PointEvent::Done(stats, tally) => {
+                        if tally.kept < state.replicates {
+                            let e = super::forecast::check_kept(
+                                &format!("{} (point {})", sw.base.file, p.index),
+                                &scenarios[k],
+                                &tally,
+                                state.replicates,
+                            );
+                            if let Some(f) = runs_file.take() {
+                                f.discard()?;
+                            }
+                            e?;
+                        }
                         if let Some(f) = runs_file.take() {
                             f.commit()?;
                         }

@@ -34,15 +34,17 @@ use std::path::Path;
 
 use toml_edit::{DocumentMut, ImDocument, Item, Table, Value};
 
+use crate::date::Date;
 use crate::model::Scenario;
+use raw::{RawDate, RawForecast};
 
 pub use error::ConfigError;
 use error::{reword, SerdeProblem};
 use locate::SpanIndex;
 pub use raw::RawScenario;
 pub use validate::{
-    ACCEPTANCE_RULES, BOULWARE_EXPONENT, CONCEDER_EXPONENT, MAX_HORIZON, MAX_RESOLUTION,
-    POLICY_KINDS, PROPOSER_RULES, STRATEGY_KINDS, TRIGGER_KINDS, VERSION,
+    ACCEPTANCE_RULES, BOULWARE_EXPONENT, CONCEDER_EXPONENT, FACT_KINDS, FACT_MODES, MAX_HORIZON,
+    MAX_RESOLUTION, POLICY_KINDS, PROPOSER_RULES, STRATEGY_KINDS, TRIGGER_KINDS, VERSION,
 };
 
 /// The built-in 2025 Korea–US scenario (`configs/korea_us_2025.toml`).
@@ -85,6 +87,80 @@ pub fn load_str(file_label: &str, text: &str) -> Result<Loaded, ConfigError> {
     })
 }
 
+/// The built-in scenarios: name and text (compiled in). The first is the
+/// default scenario of `run`, `replay` and `validate --statics`.
+pub const BUILTINS: &[(&str, &str)] = &[("korea_us_2025", BUILTIN_TOML)];
+
+/// The built-in scenario called `name`, loaded.
+pub fn builtin_named(name: &str) -> Option<Loaded> {
+    let (n, text) = BUILTINS.iter().find(|(n, _)| *n == name)?;
+    match load_str(&format!("{n}.toml (built-in)"), text) {
+        Ok(l) => Some(l),
+        // A unit test loads every built-in, so this is a build defect.
+        Err(e) => panic!("the built-in scenario {n} does not validate: {e}"),
+    }
+}
+
+/// The scenario cut at `as_of` (`--as-of`): its forecast made on that date
+/// from the facts dated on or before it (a scenario without `[forecast]`
+/// gets one with no facts but that talks were open). The date must not be
+/// after the scenario's own `forecast.as_of`. Errors name the key `--as-of`.
+pub fn cut_at(loaded: &Loaded, as_of: &str) -> Result<Loaded, ConfigError> {
+    let bad = |message: String| ConfigError::at_key(&loaded.file, "--as-of", message);
+    let Some(date) = Date::parse(as_of) else {
+        return Err(bad(format!(
+            "expected a date \"YYYY-MM-DD\", found \"{}\"",
+            as_of.escape_default()
+        )));
+    };
+    let mut raw = loaded.raw.clone();
+    match raw.forecast.as_mut() {
+        Some(f) => {
+            if let Some(own) = Date::parse(&f.as_of.0).filter(|own| date > *own) {
+                return Err(bad(format!(
+                    "expected a date on or before the scenario's forecast.as_of ({own}): \
+                     the scenario holds no facts after it; found {date}"
+                )));
+            }
+            f.as_of = RawDate(date.to_string());
+            // Facts after the cut go; a fact whose date does not parse stays
+            // for validation to report.
+            f.facts
+                .retain(|fact| Date::parse(&fact.date.0).is_none_or(|d| d <= date));
+        }
+        None => {
+            raw.forecast = Some(RawForecast {
+                as_of: RawDate(date.to_string()),
+                min_acceptance: raw::default_min_acceptance(),
+                facts: Vec::new(),
+            })
+        }
+    }
+    let label = format!("{} (as of {date})", loaded.file);
+    let value = toml::Value::try_from(&raw)
+        .map_err(|e| bad(format!("cannot serialise the config: {e}")))?;
+    let (raw, scenario) = from_value(&label, value).map_err(|e| match e {
+        ConfigError::Key { key, message, .. } if key == "forecast.as_of" => bad(message),
+        other => other,
+    })?;
+    Ok(Loaded {
+        file: label,
+        source: resolved_toml(&raw),
+        raw,
+        scenario,
+    })
+}
+
+/// The scenario without its `[forecast]` (`--no-forecast`): the model from
+/// `clock.start`. Unchanged if it has none.
+pub fn drop_forecast(loaded: &Loaded) -> Result<Loaded, ConfigError> {
+    if loaded.raw.forecast.is_none() {
+        return Ok(loaded.clone());
+    }
+    let label = format!("{} (without its [forecast])", loaded.file);
+    load_str(&label, &without_forecast(&loaded.source))
+}
+
 /// The built-in scenario, loaded.
 pub fn builtin() -> Loaded {
     match load_str(BUILTIN_LABEL, BUILTIN_TOML) {
@@ -94,12 +170,40 @@ pub fn builtin() -> Loaded {
     }
 }
 
+/// The label of the built-in scenario's model ([`builtin_model`]).
+pub const BUILTIN_MODEL_LABEL: &str = "korea_us_2025.toml (built-in, without its [forecast])";
+
+/// The built-in scenario's model from `clock.start`, without its
+/// `[forecast]`: what sweeps with `base = "builtin"`, the comparative
+/// statics and the model tests run ("what if" studies of the model, not
+/// forecasts). The forecast table is the file's last, so every other key
+/// keeps its line.
+pub fn builtin_model() -> Loaded {
+    let text = without_forecast(BUILTIN_TOML);
+    match load_str(BUILTIN_MODEL_LABEL, &text) {
+        Ok(l) => l,
+        Err(e) => panic!("the built-in scenario's model does not validate: {e}"),
+    }
+}
+
+/// Config text without its `[forecast]` table (unchanged if it has none or
+/// does not parse).
+pub fn without_forecast(text: &str) -> String {
+    match text.parse::<DocumentMut>() {
+        Ok(mut doc) if doc.contains_key("forecast") => {
+            doc.remove("forecast");
+            doc.to_string()
+        }
+        _ => text.to_string(),
+    }
+}
+
 /// The built-in scenario with each player's `[players.NAME.strategy]` table
 /// replaced by `strategies` (inline TOML tables, e.g. `{ kind = "nash" }`,
 /// in player order): the variants the tests and benches compare.
 pub fn builtin_with_strategies(strategies: [&str; 2]) -> Loaded {
-    let base = builtin();
-    let mut doc: toml::Value = match toml::from_str(BUILTIN_TOML) {
+    let base = builtin_model();
+    let mut doc: toml::Value = match toml::from_str(&base.source) {
         Ok(v) => v,
         Err(e) => panic!("the built-in scenario does not parse: {e}"),
     };
@@ -116,7 +220,7 @@ pub fn builtin_with_strategies(strategies: [&str; 2]) -> Loaded {
         };
         doc["players"][name.as_str()]["strategy"] = t;
     }
-    let label = format!("{BUILTIN_LABEL} with strategies {strategies:?}");
+    let label = format!("{BUILTIN_MODEL_LABEL} with strategies {strategies:?}");
     match from_value(&label, doc) {
         Ok((raw, scenario)) => Loaded {
             file: label,

@@ -275,6 +275,96 @@ pub struct RawScenario {
     /// `[events.NAME]`: exogenous events (optional).
     #[serde(default, skip_serializing_if = "Named::is_empty")]
     pub events: Named<RawEvent>,
+    /// `[forecast]`: the observed history a forecast from a date is
+    /// conditioned on (optional; without it runs start at `clock.start`
+    /// knowing nothing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forecast: Option<RawForecast>,
+}
+
+/// `[forecast]`: a forecast from `as_of`, given the facts observed by then.
+///
+/// Rounds dated on or before `as_of` are the observed history. Every run is
+/// a candidate: facts about exogenous shocks are imposed on it, and a
+/// candidate that contradicts a fact about the players' choices (or that
+/// ends before `as_of`: talks were open) is rejected. `--runs N` means N
+/// kept runs. See docs/model.md, "Forecasting from a date".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawForecast {
+    /// The date of the forecast, *required*: on or after `clock.start`, and
+    /// before the date of the last round.
+    pub as_of: RawDate,
+    /// Smallest share of candidates that must be kept, in (0, 1]: a run
+    /// that would need more than `runs / min_acceptance` candidates stops
+    /// with an error naming the fact that rejects the most. Default 0.001.
+    #[serde(default = "default_min_acceptance")]
+    pub min_acceptance: f64,
+    /// `[[forecast.facts]]`: the facts observed by `as_of`, in any order.
+    #[serde(default)]
+    pub facts: Vec<RawFact>,
+}
+
+/// The default of `forecast.min_acceptance`.
+pub fn default_min_acceptance() -> f64 {
+    0.001
+}
+
+/// `[[forecast.facts]]`: one observed fact, `kind = "..."`, dated by `date`
+/// (on or after `clock.start`, on or before `forecast.as_of`).
+///
+/// | kind | keys |
+/// |---|---|
+/// | `event` | `event` (a name), `fired` (bool): it fired in the round of `date`, or (false) in no round up to it; `mode` |
+/// | `lever` | `lever` (a name), `used` (bool): it was carried out in the round of `date`, or (false) in no round up to it; `mode` |
+/// | `offer` | `side` (a player), `issue`, `value`, `tolerance` >= 0: that side's latest offer on or before `date` put the issue within `tolerance` of `value` (the issue's unit) |
+///
+/// `mode` is `"impose"` or `"condition"`. Imposed, the coin that decides
+/// the fact (does the event fire? is the threat carried out?) is set on
+/// every candidate; what the players chose (did they want the lever?) is
+/// still conditioned on. Conditioned, candidates that contradict the fact
+/// are rejected. Default: `impose` for levers and for events whose hazard
+/// depends on nothing in the run (a `date` trigger, or a `hazard` without
+/// `exposure` and with `lever_sensitivity = 0`), `condition` for the other
+/// events (their firing says something about the terms on the table).
+/// Offers are always conditioned on. `note` is free text (e.g. the source).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFact {
+    /// The kind of fact, *required*: `event`, `lever` or `offer`.
+    pub kind: String,
+    /// The date it was observed on, *required*.
+    pub date: RawDate,
+    /// `impose` or `condition` (`event`, `lever`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// The event (`event`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
+    /// Whether it fired (`event`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fired: Option<bool>,
+    /// The lever (`lever`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lever: Option<String>,
+    /// Whether it was carried out (`lever`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub used: Option<bool>,
+    /// The player whose offer was seen (`offer`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub side: Option<String>,
+    /// The issue (`offer`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issue: Option<String>,
+    /// The position seen, in the issue's unit (`offer`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+    /// How far from `value` a matching offer may be (`offer`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tolerance: Option<f64>,
+    /// Free text: where the fact comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// `[clock]`: the calendar of a run.

@@ -31,7 +31,8 @@ pub fn phase(
         if out.event_counts[ei] >= ev.max_occurrences {
             continue;
         }
-        if !fires(scn, ev, t, u, lever_hazard, st, mid) {
+        let forced = scn.forecast.as_ref().and_then(|f| f.event_forced(ei, t));
+        if !forced.unwrap_or_else(|| fires(scn, ev, t, u, lever_hazard, st, mid)) {
             continue;
         }
         out.event_counts[ei] += 1;

@@ -29,7 +29,8 @@ pub fn phase(scn: &Scenario, t: u32, st: &mut RunState, rng: &mut RunRng, out: &
         // A threat uses the lever up whether or not it is carried out:
         // an empty threat has been called.
         ls.uses += 1;
-        if u < lv.credibility {
+        let forced = scn.forecast.as_ref().and_then(|f| f.lever_forced(li, t));
+        if forced.unwrap_or(u < lv.credibility) {
             ls.active = true;
             ls.age = 0;
             out.lever_uses[li] += 1;

@@ -23,6 +23,7 @@ pub mod deadline;
 pub mod draws;
 pub mod equilibrium;
 pub mod events;
+pub mod forecast;
 pub mod levers;
 pub mod offer;
 pub mod response;
@@ -120,6 +121,12 @@ pub fn simulate<O: Observer>(
             cost: st.cost(),
             no_deal: offer.no_deal,
         });
+        if let Some(f) = &scn.forecast {
+            out.rejected = forecast::broken(scn, f, t, st);
+            if out.rejected.is_some() {
+                break;
+            }
+        }
         if st.end.is_some() {
             break;
         }
@@ -137,6 +144,7 @@ fn start_outcome(out: &mut Outcome, types: &[DrawnType; 2]) {
     out.event_counts.iter_mut().for_each(|c| *c = 0);
     out.terms.iter_mut().for_each(|v| *v = f64::NAN);
     out.ratifications = 0;
+    out.rejected = None;
 }
 
 /// A round ended with talks still open: strategies see it, time passes.

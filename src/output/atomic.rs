@@ -39,6 +39,17 @@ impl AtomicFile {
         &self.path
     }
 
+    /// Closes and removes the `.partial` file (for output that must not
+    /// stand, e.g. a forecast that kept too few runs).
+    pub fn discard(self) -> Result<(), OutputError> {
+        let AtomicFile { partial, w, .. } = self;
+        drop(w.into_inner().ok());
+        fs::remove_file(&partial).map_err(|source| OutputError::Io {
+            path: partial.clone(),
+            source,
+        })
+    }
+
     /// Flushes, syncs and renames the `.partial` file to its final name.
     pub fn commit(self) -> Result<(), OutputError> {
         let io_err = |source| OutputError::Io {
@@ -99,6 +110,13 @@ impl OutputDir {
             _ => {}
         }
         Ok(OutputDir { path })
+    }
+
+    /// Removes the directory if nothing is in it (after a run that wrote
+    /// nothing that stands); a directory holding anything is left alone.
+    pub fn remove_if_empty(&self) {
+        // remove_dir removes only an empty directory.
+        let _ = fs::remove_dir(&self.path);
     }
 
     /// The directory.

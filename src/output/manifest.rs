@@ -5,6 +5,7 @@
 
 use super::{OutputDir, OutputError};
 use crate::date::rfc3339_utc;
+use crate::model::Scenario;
 use crate::rng::hash::fnv1a64;
 use serde::{Deserialize, Serialize};
 use std::io::Write;
@@ -52,6 +53,88 @@ pub struct Manifest {
     pub wall_seconds: f64,
     /// True when every file listed is complete.
     pub complete: bool,
+    /// For a forecast: its date, facts, and the candidates tried and kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forecast: Option<ForecastInfo>,
+    /// For `forecast`: one record per as-of date, in the order given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forecasts: Vec<ForecastInfo>,
+}
+
+/// The forecast part of a manifest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ForecastInfo {
+    /// The date of the forecast.
+    pub as_of: String,
+    /// The first round forecast (rounds before it are the observed history).
+    pub first_round: u32,
+    /// The date of that round.
+    pub first_date: String,
+    /// The smallest share of candidates that had to be kept.
+    pub min_acceptance: f64,
+    /// Candidates simulated.
+    pub candidates: u64,
+    /// Candidates kept (the runs of the output).
+    pub runs_kept: u64,
+    /// runs_kept / candidates.
+    pub acceptance_rate: f64,
+    /// The facts, in order; the first is that talks were open at as_of.
+    pub facts: Vec<FactInfo>,
+}
+
+/// One fact of a forecast, and how many candidates it rejected.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FactInfo {
+    /// Its key in the config.
+    pub key: String,
+    /// `open`, `event`, `lever` or `offer`.
+    pub kind: String,
+    /// `impose` or `condition`.
+    pub mode: String,
+    /// Its date.
+    pub date: String,
+    /// The round it constrains.
+    pub round: u32,
+    /// The fact in words.
+    pub description: String,
+    /// Candidates rejected by it (each counted against the first fact it broke).
+    pub rejected: u64,
+}
+
+impl ForecastInfo {
+    /// The record of a forecast of `scn` (which must have one; `None`
+    /// otherwise) after `candidates` candidates of which `kept` were kept
+    /// and `rejected[i]` broke fact `i` first.
+    pub fn new(scn: &Scenario, candidates: u64, kept: u64, rejected: &[u64]) -> Option<Self> {
+        let f = scn.forecast.as_ref()?;
+        Some(ForecastInfo {
+            as_of: f.as_of.to_string(),
+            first_round: f.last_round + 1,
+            first_date: scn.clock.date_of(f.last_round + 1).to_string(),
+            min_acceptance: f.min_acceptance,
+            candidates,
+            runs_kept: kept,
+            acceptance_rate: if candidates == 0 {
+                1.0
+            } else {
+                kept as f64 / candidates as f64
+            },
+            facts: f
+                .facts
+                .iter()
+                .zip(rejected)
+                .map(|(fact, &n)| FactInfo {
+                    key: fact.key.clone(),
+                    kind: fact.what.label().into(),
+                    mode: fact.mode.label().into(),
+                    date: fact.date.to_string(),
+                    round: fact.round,
+                    description: fact.describe(scn),
+                    rejected: n,
+                })
+                .collect(),
+        })
+    }
 }
 
 /// The run-specific part of a [`Manifest`].
@@ -102,7 +185,21 @@ impl Manifest {
             finished: rfc3339_utc(info.finished_secs),
             wall_seconds: info.wall_seconds,
             complete: true,
+            forecast: None,
+            forecasts: Vec::new(),
         }
+    }
+
+    /// The manifest with its forecast record.
+    pub fn with_forecast(mut self, forecast: Option<ForecastInfo>) -> Manifest {
+        self.forecast = forecast;
+        self
+    }
+
+    /// The manifest with one forecast record per as-of date (`forecast`).
+    pub fn with_forecasts(mut self, forecasts: Vec<ForecastInfo>) -> Manifest {
+        self.forecasts = forecasts;
+        self
     }
 }
 

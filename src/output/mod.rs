@@ -27,10 +27,12 @@ mod tables;
 mod trace;
 
 pub use atomic::{AtomicFile, OutputDir};
-pub use manifest::{canonical_json, config_hash, Manifest, RunInfo, MANIFEST};
+pub use manifest::{
+    canonical_json, config_hash, FactInfo, ForecastInfo, Manifest, RunInfo, MANIFEST,
+};
 pub use tables::{
-    histogram_rows, summary_rows, survival_rows, RunsCsv, SummaryRow, DEFAULT_BINS,
-    HISTOGRAM_HEADER, SUMMARY_HEADER, SURVIVAL_HEADER,
+    forecast_rows, histogram_rows, summary_rows, survival_rows, RunsCsv, SummaryRow, DEFAULT_BINS,
+    FORECAST_HEADER, FORECAST_QUANTILES, HISTOGRAM_HEADER, SUMMARY_HEADER, SURVIVAL_HEADER,
 };
 pub use trace::TraceCsv;
 

@@ -7,7 +7,7 @@ use super::{format_f64, push_f64, OutputDir, OutputError};
 use crate::model::Scenario;
 use crate::outcome::{Metrics, Outcome};
 use crate::rng::RunCoord;
-use crate::stats::{histogram, mean_interval, MetricStats, RunStats, Z95};
+use crate::stats::{histogram, mean_interval, wilson, MetricStats, RunStats, Z95};
 use std::io::Write;
 
 // ---------------------------------------------------------------------------
@@ -247,9 +247,16 @@ pub const SURVIVAL_HEADER: [&str; 7] = [
 /// negotiating at the start of the round, `deals` and `breakdowns` = runs
 /// ending so in the round, `p_no_deal_yet` = 1 − (deals up to and including
 /// the round) / runs, `hazard` = deals / at_risk (empty when none at risk).
+/// For a forecast, the rows start at its first forecast round.
 pub fn survival_rows(scn: &Scenario, stats: &RunStats) -> Vec<Vec<String>> {
+    // A forecast's runs were all open through the observed history.
+    let first = scn
+        .forecast
+        .as_ref()
+        .map_or(0, |f| f.last_round as usize + 1);
     (0u32..)
         .zip(stats.survival.rows())
+        .skip(first)
         .map(|(r, row)| {
             vec![
                 r.to_string(),
@@ -287,5 +294,110 @@ impl OutputDir {
     /// Writes survival.csv ([`survival_rows`]).
     pub fn write_survival(&self, scn: &Scenario, stats: &RunStats) -> Result<(), OutputError> {
         self.write_csv("survival.csv", SURVIVAL_HEADER, survival_rows(scn, stats))
+    }
+}
+
+// ---------------------------------------------------------------------------
+// forecast.csv
+// ---------------------------------------------------------------------------
+
+/// The header of forecast.csv.
+pub const FORECAST_HEADER: [&str; 7] = ["as_of", "metric", "date", "value", "lo", "hi", "n"];
+
+/// The quantiles of the agreed terms in forecast.csv.
+pub const FORECAST_QUANTILES: [(&str, f64); 3] = [("p10", 0.1), ("p50", 0.5), ("p90", 0.9)];
+
+/// The rows of forecast.csv for one forecast of `scn` (kept runs `stats`,
+/// `candidates` tried):
+/// - `acceptance`: runs kept / candidates, with its 95% Wilson interval, n = candidates;
+/// - `p_deal_by` at each date the forecast can still reach (the focal date
+///   if a forecast round falls on or before it, and the date of the last
+///   round): P(deal in a round dated on or before it), Wilson interval, n = runs;
+/// - `p_breakdown` and `p_no_deal` (by the horizon), the same way;
+/// - `<issue>_p10`, `_p50`, `_p90` for each open issue: the agreed terms'
+///   quantiles among the runs that end in a deal (n = deals).
+pub fn forecast_rows(
+    scn: &Scenario,
+    metrics: &Metrics,
+    stats: &RunStats,
+    candidates: u64,
+) -> Vec<[String; 7]> {
+    let as_of = scn
+        .forecast
+        .as_ref()
+        .map_or(scn.clock.start.to_string(), |f| f.as_of.to_string());
+    let first = scn.forecast.as_ref().map_or(0, |f| f.last_round + 1);
+    let n = stats.runs();
+    let row = |metric: String, date: String, v: f64, (lo, hi): (f64, f64), n: u64| {
+        [
+            as_of.clone(),
+            metric,
+            date,
+            format_f64(v),
+            format_f64(lo),
+            format_f64(hi),
+            n.to_string(),
+        ]
+    };
+    let share = |k: u64, n: u64| {
+        let v = if n == 0 {
+            f64::NAN
+        } else {
+            k as f64 / n as f64
+        };
+        (v, wilson(k, n, Z95))
+    };
+    let mut rows = Vec::new();
+    let (v, ci) = share(n, candidates);
+    rows.push(row("acceptance".into(), String::new(), v, ci, candidates));
+    let last = scn.clock.horizon - 1;
+    let mut by: Vec<u32> = Vec::new();
+    if let Some(f) = &scn.clock.focal {
+        // Deals dated on or before the focal date: rounds before its round.
+        let r = f.round.saturating_sub(1);
+        if r >= first && r < last {
+            by.push(r);
+        }
+    }
+    by.push(last);
+    let deals_by = |r: u32| (0..=r).map(|t| stats.survival.deals(t)).sum::<u64>();
+    for r in by {
+        let (v, ci) = share(deals_by(r), n);
+        let date = scn.clock.date_of(r).to_string();
+        rows.push(row("p_deal_by".into(), date, v, ci, n));
+    }
+    let horizon_date = scn.clock.date_of(last).to_string();
+    for (name, i) in [
+        ("p_breakdown", metrics.breakdown),
+        ("p_no_deal", metrics.no_deal),
+    ] {
+        let k = stats.metrics[i].moments.mean * n as f64;
+        let (v, ci) = share(k.round() as u64, n);
+        rows.push(row(name.into(), horizon_date.clone(), v, ci, n));
+    }
+    for (is, m) in scn.issues.iter().zip(metrics.terms.clone()) {
+        if is.fixed {
+            continue;
+        }
+        let s = &stats.metrics[m];
+        for (label, q) in FORECAST_QUANTILES {
+            let v = s.quantile(q);
+            let name = format!("{}_{label}", is.name);
+            rows.push(row(
+                name,
+                String::new(),
+                v,
+                (f64::NAN, f64::NAN),
+                s.moments.count,
+            ));
+        }
+    }
+    rows
+}
+
+impl OutputDir {
+    /// Writes forecast.csv ([`FORECAST_HEADER`], rows of [`forecast_rows`]).
+    pub fn write_forecast(&self, rows: &[[String; 7]]) -> Result<(), OutputError> {
+        self.write_csv("forecast.csv", FORECAST_HEADER, rows)
     }
 }

@@ -72,6 +72,7 @@ fn scenario() -> Scenario {
         }],
         levers: vec![],
         events: vec![],
+        forecast: None,
         protocol: Protocol {
             proposer: ProposerRule::Alternate { first: 0 },
             resolution: 10,
@@ -92,6 +93,7 @@ fn outcome(kind: OutcomeKind, end_round: u32, amount: f64) -> Outcome {
         cost: [1.5, 0.0],
         support: [0.5, 0.625],
         reservation: [0.2, 0.2],
+        rejected: None,
         lever_uses: vec![],
         event_counts: vec![],
         ratifications: 1,

@@ -244,7 +244,7 @@ fn load_base(file: &str, key: Option<&str>, src: BaseSource<'_>) -> Result<Base,
             config::load_str(label, text).map_err(base_err)?
         }
         BaseSource::Resolve(dir) => match key {
-            None | Some(BUILTIN_BASE) => config::builtin(),
+            None | Some(BUILTIN_BASE) => config::builtin_model(),
             Some(p) => config::load_file(&dir.join(p)).map_err(base_err)?,
         },
     };

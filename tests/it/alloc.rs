@@ -57,7 +57,7 @@ static GLOBAL: Counting = Counting;
 
 #[test]
 fn simulating_runs_with_a_reused_workspace_does_not_allocate() {
-    let scn = standoff::config::builtin().scenario;
+    let scn = standoff::config::builtin_model().scenario;
     let mut ws = standoff::engine::Workspace::new(&scn);
     let mut out = standoff::outcome::Outcome::for_scenario(&scn);
     let mut rngs: Vec<_> = (0..300)

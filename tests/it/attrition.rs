@@ -12,7 +12,7 @@ use standoff::statics;
 
 /// The built-in scenario, whose sides both play `attrition`.
 fn attrition() -> config::Loaded {
-    let l = config::builtin();
+    let l = config::builtin_model();
     for p in &l.scenario.players {
         assert_eq!(p.strategy.label(), "attrition", "{}", p.name);
     }

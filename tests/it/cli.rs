@@ -119,9 +119,17 @@ fn replay_ends_with_the_outcome_of_the_same_row_of_runs_csv() {
         .map(|l| l.split(',').map(String::from).collect())
         .collect();
     for idx in [0usize, 1, 517, 1023, 1024, 1199] {
+        // The built-in scenario is a forecast: `run` is the candidate index
+        // (rising, with gaps where candidates were rejected), and `replay`
+        // takes it.
         let row = &rows[idx];
-        assert_eq!(row[col("run")], idx.to_string());
-        let out = run_ok(&["replay", "--seed", "7", "--run", &idx.to_string()]);
+        let run = &row[col("run")];
+        assert_eq!(row[col("replicate")], *run);
+        if idx > 0 {
+            let prev: u64 = rows[idx - 1][col("run")].parse().unwrap();
+            assert!(run.parse::<u64>().unwrap() > prev);
+        }
+        let out = run_ok(&["replay", "--seed", "7", "--run", run]);
         let trace = String::from_utf8(out.stdout).unwrap();
         let th: Vec<&str> = trace.lines().next().unwrap().split(',').collect();
         let last: Vec<&str> = trace.lines().last().unwrap().split(',').collect();

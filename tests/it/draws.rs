@@ -13,7 +13,7 @@ const RUNS: u64 = 3000;
 /// ratification base lowered to 0.5 (so that ratifications fail often
 /// enough for paths to part).
 fn probed(hardening: f64) -> Scenario {
-    let mut text = config::builtin().source;
+    let mut text = config::builtin_model().source;
     text.push_str(
         "\n[events.probe]\ntrigger = { kind = \"hazard\", base = 0.3 }\nmax_occurrences = 100000\n",
     );

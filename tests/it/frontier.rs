@@ -9,7 +9,7 @@ use standoff::model::{other, OfferPath, Scenario, Side, FRONTIER_WEIGHTS};
 /// The built-in scenario, where Korea prices the exposure of its `fx_shock`
 /// event (non-separable utilities).
 fn priced() -> Scenario {
-    let s = config::builtin().scenario;
+    let s = config::builtin_model().scenario;
     assert!(
         !s.is_separable(),
         "the built-in scenario no longer prices exposure"

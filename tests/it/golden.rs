@@ -13,6 +13,8 @@ const RUNS: &str = "3000";
 const SEED: &str = "11";
 /// A run with levers used, events, a failed ratification and then a deal.
 const REPLAY_RUN: &str = "14";
+/// A kept run of the forecast (a candidate index of its runs.csv).
+const FORECAST_REPLAY_RUN: &str = "291";
 
 fn golden_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
@@ -42,21 +44,24 @@ fn check(name: &str, got: &[u8]) {
     );
 }
 
-#[test]
-fn builtin_scenario_outputs_are_pinned() {
-    let dir = scratch("golden", "builtin");
+/// Runs `standoff run` on the built-in scenario with `extra` arguments and
+/// pins summary.csv, survival.csv, a hash of runs.csv and the replay of
+/// `replay_run`, each golden file named with `prefix`.
+fn pin(prefix: &str, runs: &str, extra: &[&str], replay_run: &str) {
+    let dir = scratch("golden", prefix.trim_end_matches('_'));
     let out = bin()
         .args([
             "run",
             "--runs",
-            RUNS,
+            runs,
             "--seed",
             SEED,
             "--threads",
             "2",
             "--quiet",
-            "--out",
         ])
+        .args(extra)
+        .arg("--out")
         .arg(&dir)
         .output()
         .unwrap();
@@ -66,11 +71,15 @@ fn builtin_scenario_outputs_are_pinned() {
         String::from_utf8_lossy(&out.stderr)
     );
     let read = |f: &str| fs::read(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
-    check("summary.csv", &read("summary.csv"));
-    check("survival.csv", &read("survival.csv"));
-    check("runs.csv.fnv", fnv1a(&read("runs.csv")).as_bytes());
+    check(&format!("{prefix}summary.csv"), &read("summary.csv"));
+    check(&format!("{prefix}survival.csv"), &read("survival.csv"));
+    check(
+        &format!("{prefix}runs.csv.fnv"),
+        fnv1a(&read("runs.csv")).as_bytes(),
+    );
     let rep = bin()
-        .args(["replay", "--seed", SEED, "--run", REPLAY_RUN])
+        .args(["replay", "--seed", SEED, "--run", replay_run])
+        .args(extra)
         .output()
         .unwrap();
     assert!(
@@ -78,6 +87,20 @@ fn builtin_scenario_outputs_are_pinned() {
         "{}",
         String::from_utf8_lossy(&rep.stderr)
     );
-    check("replay.csv", &rep.stdout);
+    check(&format!("{prefix}replay.csv"), &rep.stdout);
     let _ = fs::remove_dir_all(&dir);
+}
+
+/// The built-in scenario's model from 2025-07-31 (`--no-forecast`): these
+/// files predate the forecast and did not change with it.
+#[test]
+fn builtin_scenario_outputs_are_pinned() {
+    pin("", RUNS, &["--no-forecast"], REPLAY_RUN);
+}
+
+/// The built-in forecast from 2025-10-27: its kept runs (candidate 291 is
+/// the first kept under seed 11).
+#[test]
+fn builtin_forecast_outputs_are_pinned() {
+    pin("forecast_", "600", &[], FORECAST_REPLAY_RUN);
 }

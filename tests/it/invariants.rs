@@ -161,7 +161,10 @@ fn scale_each(tables: Option<&mut toml::Value>, keys: &[&str], by: f64) {
 }
 
 fn build(p: &Perturbation) -> Scenario {
-    let mut doc: toml::Value = config::BUILTIN_TOML.parse().expect("the built-in parses");
+    let mut doc: toml::Value = config::builtin_model()
+        .source
+        .parse()
+        .expect("the built-in parses");
     let set = |doc: &mut toml::Value, path: &str, v: toml::Value| {
         config::set_path("invariants", doc, path, v).unwrap_or_else(|e| panic!("{e}"));
     };
@@ -514,7 +517,7 @@ proptest! {
 
 #[test]
 fn the_unperturbed_builtin_scenario_keeps_the_invariants() {
-    let scn = config::builtin().scenario;
+    let scn = config::builtin_model().scenario;
     for run in 0..200 {
         if let Err(e) = check_run(&scn, 7, run) {
             panic!("{e}");
@@ -617,7 +620,7 @@ b = {{ weight = 1.0, prefers = "low" }}
 fn a_fixed_issue_takes_its_value_in_every_deal_and_changes_nothing_else() {
     use standoff::engine::{simulate, Workspace};
     use standoff::rng::run_rng;
-    let base = config::builtin();
+    let base = config::builtin_model();
     let text = format!(
         "{}\n[issues.extra]\nunit = \"percent\"\nfixed = 7.5\n",
         base.source
@@ -648,7 +651,7 @@ fn a_fixed_issue_takes_its_value_in_every_deal_and_changes_nothing_else() {
 #[test]
 fn an_issue_with_its_own_steps_takes_only_its_levels_on_every_path() {
     // The built-in scenario's project selection has three levels.
-    let scn = config::builtin().scenario;
+    let scn = config::builtin_model().scenario;
     let i = scn
         .issues
         .iter()

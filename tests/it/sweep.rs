@@ -190,7 +190,8 @@ fn common_seeding_reproduces_a_plain_run_of_the_points_scenario() {
         "--out",
         d.join("sw").to_str().unwrap(),
     ]));
-    // delay_cost = 0.24 is the built-in value: point 0 is the built-in scenario.
+    // delay_cost = 0.24 is the built-in value: point 0 is the built-in
+    // scenario's model (a sweep of the built-in leaves out its forecast).
     ok(bin()
         .args([
             "run",
@@ -200,6 +201,7 @@ fn common_seeding_reproduces_a_plain_run_of_the_points_scenario() {
             "9",
             "--quiet",
             "--no-runs-csv",
+            "--no-forecast",
             "--out",
         ])
         .arg(d.join("run"))
@@ -513,8 +515,8 @@ fn a_base_scenario_is_found_relative_to_the_sweep_file_and_lhs_runs() {
 
 #[test]
 fn run_points_gives_each_point_what_run_gives_it() {
-    let base = config::builtin();
-    let mut other = config::builtin();
+    let base = config::builtin_model();
+    let mut other = config::builtin_model();
     other.scenario.players[0].flow_cost = 0.5;
     let points = [
         PointSpec {
@@ -542,7 +544,7 @@ fn run_points_gives_each_point_what_run_gives_it() {
         |k, ev| -> Result<(), ()> {
             match ev {
                 PointEvent::Rows(r) => rows.extend_from_slice(r),
-                PointEvent::Done(s) => got.push((k, s, std::mem::take(&mut rows))),
+                PointEvent::Done(s, _) => got.push((k, s, std::mem::take(&mut rows))),
             }
             Ok(())
         },
@@ -568,7 +570,8 @@ fn run_points_gives_each_point_what_run_gives_it() {
                 },
                 |_| {},
             )
-            .unwrap();
+            .unwrap()
+            .stats;
         assert_eq!(stats, want, "point {k}");
         assert!(rows == want_rows, "rows of point {k}");
     }

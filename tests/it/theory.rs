@@ -298,7 +298,8 @@ fn unused_fearon_parameters_move_offer_and_war_rate_as_fearon_says() {
             |_| Ok::<(), std::convert::Infallible>(()),
             |_| {},
         )
-        .unwrap();
+        .unwrap()
+        .stats;
     let war = 1.0 - stats.metrics[0].moments.mean();
     let se = (war * (1.0 - war) / runs as f64).sqrt();
     let want = (cbar - ca) / (2.0 * cbar);
@@ -429,7 +430,7 @@ fn random_recognition_equilibrium_gives_each_side_its_recognition_probability() 
 
 #[test]
 fn new_strategies_run_in_the_2025_scenario() {
-    let loaded = config::builtin();
+    let loaded = config::builtin_model();
     for (korea, us) in [
         ("bayesian", "linear"),
         ("boulware", "bayesian"),
@@ -463,7 +464,8 @@ fn new_strategies_run_in_the_2025_scenario() {
                 |_| Ok::<(), std::convert::Infallible>(()),
                 |_| {},
             )
-            .unwrap();
+            .unwrap()
+            .stats;
         let deal = stats.metrics[0].moments.mean();
         assert_eq!(stats.runs(), 400);
         assert!(deal > 0.0, "{korea} vs {us}: no deal in 400 runs");

@@ -28,7 +28,7 @@ fn uniform_draws_are_pinned() {
 /// model change: then bump the results version (`engine::RESULTS_VERSION`).
 #[test]
 fn first_outcomes_of_the_builtin_scenario_are_pinned() {
-    let scn = standoff::config::builtin().scenario;
+    let scn = standoff::config::builtin_model().scenario;
     let got: Vec<String> = (0..4)
         .map(|i| {
             let o = standoff::runner::replay(&scn, standoff::rng::RunCoord::new(7, 0, i), &mut ());

@@ -135,6 +135,13 @@ impl FromValue for String {
     }
 }
 
+/// Flags have no defaults (a kind that takes one requires it).
+impl FromValue for bool {
+    fn from_value(_: Value) -> Option<bool> {
+        None
+    }
+}
+
 /// Dates and exposures have no defaults.
 impl FromValue for RawDate {
     fn from_value(_: Value) -> Option<RawDate> {

@@ -16,6 +16,7 @@ mod checks;
 mod clock;
 mod dist;
 mod event;
+mod forecast;
 mod issue;
 mod kinded;
 mod kinds;
@@ -32,6 +33,7 @@ use checks::name;
 use clock::{clock_base, focal, Cal};
 use kinds::{POLICIES, STRATEGIES, TRIGGERS};
 
+pub use forecast::{FACT_KINDS, FACT_MODES};
 pub use kinds::{
     BOULWARE_EXPONENT, CONCEDER_EXPONENT, POLICY_KINDS, STRATEGY_KINDS, TRIGGER_KINDS,
 };
@@ -169,11 +171,15 @@ pub(crate) fn scenario(raw: &RawScenario) -> V<Scenario> {
     let protocol = protocol::protocol(&raw.protocol, &players)?;
 
     let inames: Vec<&str> = raw.issues.names().collect();
+    let lnames: Vec<&str> = raw.levers.names().collect();
+    let enames: Vec<&str> = raw.events.names().collect();
     let cx = Cx {
         cal: &cal,
         has_focal: clock.focal.is_some(),
         players: &players,
         issues: &inames,
+        levers: &lnames,
+        events: &enames,
     };
 
     let build = |(n, p): &(String, RawPlayer)| player::player(&k("players", n), n, p, &cx);
@@ -198,6 +204,11 @@ pub(crate) fn scenario(raw: &RawScenario) -> V<Scenario> {
         }
     }
 
+    let forecast = match &raw.forecast {
+        Some(f) => Some(forecast::forecast(f, &cx, &events)?),
+        None => None,
+    };
+
     let mut s = Scenario {
         name: raw.name.clone(),
         clock,
@@ -207,6 +218,7 @@ pub(crate) fn scenario(raw: &RawScenario) -> V<Scenario> {
         events,
         protocol,
         paths: Default::default(),
+        forecast,
     };
     column_clashes(&s)?;
     s.rebuild_paths();
@@ -239,6 +251,10 @@ struct Cx<'a> {
     pub players: &'a Players<'a>,
     /// The issue names, in column order.
     pub issues: &'a [&'a str],
+    /// The lever names, in file order.
+    pub levers: &'a [&'a str],
+    /// The event names, in file order.
+    pub events: &'a [&'a str],
 }
 
 /// Issue names become columns of runs.csv beside fixed metric columns: they must not clash.

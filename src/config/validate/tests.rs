@@ -67,6 +67,8 @@ fn with_cx<T>(f: impl FnOnce(&Cx) -> T) -> T {
         has_focal: true,
         players: &Players(&names),
         issues: &["price"],
+        levers: &[],
+        events: &[],
     };
     f(&cx)
 }

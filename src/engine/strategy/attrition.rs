@@ -195,7 +195,7 @@ mod tests {
     use crate::model::Dist;
 
     fn built_in_attrition(side: Side) -> (Scenario, Attrition) {
-        let scn = config::builtin().scenario;
+        let scn = config::builtin_model().scenario;
         let a = Attrition::new(&scn, side, 101, 0.5);
         (scn, a)
     }
@@ -245,7 +245,9 @@ mod tests {
             opp_net: 0.5,
         };
         a.observe(&mut mind, offer);
-        let Dist::Uniform { lo, .. } = config::builtin().scenario.players[1].types.reservation
+        let Dist::Uniform { lo, .. } = config::builtin_model().scenario.players[1]
+            .types
+            .reservation
         else {
             panic!("the built-in US reservation is no longer uniform");
         };

@@ -387,7 +387,7 @@ mod tests {
 
     #[test]
     fn the_nash_point_is_the_peak_of_the_product_along_the_path() {
-        let scn = config::builtin().scenario;
+        let scn = config::builtin_model().scenario;
         for side in 0..2 {
             let path = &scn.paths[side];
             for (d, e, w) in [
@@ -418,7 +418,7 @@ mod tests {
 
     #[test]
     fn impasse_values_fall_with_costs_threats_impatience_and_audience_costs() {
-        let scn = config::builtin().scenario;
+        let scn = config::builtin_model().scenario;
         let v = |s: &Scenario, c: f64, th: f64, t: u32| {
             let left = s.clock.horizon - t;
             let pows = (s.players[0].discount.powi(left as i32), 1.0);

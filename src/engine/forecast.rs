@@ -1,0 +1,49 @@
+//! After a round of the observed history: does the run still agree with
+//! the forecast's facts? A run that breaks one stops there and is not kept
+//! (conditioning; the imposed facts are set in the events and levers phases).
+
+use super::state::RunState;
+use crate::model::{Fact, FactKind, Forecast, Scenario};
+
+/// The first fact (in the forecast's order) that the run breaks in round
+/// `t`, judged after the round's response; `None` after the history.
+#[inline]
+pub fn broken(scn: &Scenario, f: &Forecast, t: u32, st: &RunState) -> Option<usize> {
+    if t > f.check_until {
+        return None;
+    }
+    f.facts.iter().position(|fact| breaks(scn, fact, t, st))
+}
+
+fn breaks(scn: &Scenario, fact: &Fact, t: u32, st: &RunState) -> bool {
+    // "X happened": judged in the fact's round; "X did not happen by the
+    // date": in every round up to it.
+    let seen = |happened: bool, now: bool| {
+        if happened {
+            t == fact.round && !now
+        } else {
+            t <= fact.round && now
+        }
+    };
+    match fact.what {
+        FactKind::Open => t <= fact.round && st.end.is_some(),
+        FactKind::Event { event, fired } => seen(fired, st.fired.contains(&event)),
+        FactKind::Lever { lever, used } => seen(used, st.used.contains(&lever)),
+        FactKind::Offer {
+            side,
+            issue,
+            value,
+            tolerance,
+        } => {
+            if t != fact.round {
+                return false;
+            }
+            let o = &st.sides[side].offers;
+            if o.last_target.is_nan() {
+                return true; // no offer from that side yet
+            }
+            let x = scn.paths[side].point(o.hint)[issue];
+            (scn.issues[issue].value_at(x) - value).abs() > tolerance
+        }
+    }
+}

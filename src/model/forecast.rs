@@ -1,0 +1,194 @@
+//! A forecast from a date: the observed history a scenario is conditioned
+//! on (`[forecast]` in the config; docs/model.md, "Forecasting from a date").
+//!
+//! A run of a scenario with a forecast is a *candidate*. Facts about
+//! exogenous things are *imposed* on every candidate (the coin that decides
+//! whether a root-shock event fires, or whether a threatened lever is
+//! carried out, is set to what was seen); facts about what the players chose
+//! *condition* the runs: a candidate that contradicts one is rejected at the
+//! round it does, and the kept candidates sample the posterior of the
+//! private types given the facts (rejection sampling, exact for these
+//! discrete and tolerance facts).
+
+use super::Side;
+use crate::date::Date;
+
+/// The observed history of a scenario up to `as_of`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Forecast {
+    /// The date the forecast is made on.
+    pub as_of: Date,
+    /// The last round of the observed history: rounds `0..=last_round` are
+    /// dated on or before `as_of`; the forecast starts at `last_round + 1`.
+    pub last_round: u32,
+    /// The last round any fact constrains (at least `last_round`).
+    pub check_until: u32,
+    /// Below this share of candidates kept, a run stops with an error naming
+    /// the fact that rejects the most candidates.
+    pub min_acceptance: f64,
+    /// The facts, in file order; index 0 is the implicit "talks open at as_of".
+    pub facts: Vec<Fact>,
+}
+
+/// One observed fact.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fact {
+    /// Its key in the config (`forecast.facts[i]`, or `forecast.as_of` for
+    /// the implicit fact that talks were open).
+    pub key: String,
+    /// The date it is observed on.
+    pub date: Date,
+    /// The round it constrains: for something that happened on `date`, the
+    /// first round on or after it (as a date trigger or an `at_date` policy
+    /// maps it); for something that had not happened by `date` or an offer
+    /// seen on `date`, the last round on or before it (rounds are dated by
+    /// their first day).
+    pub round: u32,
+    /// Imposed on every candidate, or conditioned on.
+    pub mode: FactMode,
+    /// What was observed.
+    pub what: FactKind,
+}
+
+/// How a fact enters the forecast.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FactMode {
+    /// Set on every candidate (for exogenous shocks: Pearl's do()); only
+    /// the part the players did not choose is set, and a candidate whose
+    /// players' choices contradict the fact is still rejected.
+    Impose,
+    /// Candidates that contradict it are rejected.
+    Condition,
+}
+
+impl FactMode {
+    /// The label used in configs and manifests.
+    pub fn label(self) -> &'static str {
+        match self {
+            FactMode::Impose => "impose",
+            FactMode::Condition => "condition",
+        }
+    }
+}
+
+/// What a fact says.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FactKind {
+    /// No deal and no breakdown in any round up to the fact's round.
+    Open,
+    /// The event fired in the fact's round (`fired`), or in no round up to it.
+    Event {
+        /// Index into `Scenario::events`.
+        event: usize,
+        /// Fired (in that round) or not (in any round up to it).
+        fired: bool,
+    },
+    /// The lever was carried out in the fact's round (`used`), or in no
+    /// round up to it.
+    Lever {
+        /// Index into `Scenario::levers`.
+        lever: usize,
+        /// Carried out (in that round) or not (in any round up to it).
+        used: bool,
+    },
+    /// The side's latest offer on or before the fact's date put `issue`
+    /// within `tolerance` of `value` (in the issue's unit).
+    Offer {
+        /// Whose offer.
+        side: Side,
+        /// Index into `Scenario::issues`.
+        issue: usize,
+        /// The position seen.
+        value: f64,
+        /// How far from it an offer may be and still match.
+        tolerance: f64,
+    },
+}
+
+impl FactKind {
+    /// The kind's label (`open`, `event`, `lever`, `offer`).
+    pub fn label(&self) -> &'static str {
+        match self {
+            FactKind::Open => "open",
+            FactKind::Event { .. } => "event",
+            FactKind::Lever { .. } => "lever",
+            FactKind::Offer { .. } => "offer",
+        }
+    }
+}
+
+impl Forecast {
+    /// The imposed outcome of event `ei`'s coin in round `t`: `Some(true)`
+    /// it fires, `Some(false)` it does not, `None` the model decides.
+    #[inline]
+    pub fn event_forced(&self, ei: usize, t: u32) -> Option<bool> {
+        self.forced(
+            t,
+            |w| matches!(*w, FactKind::Event { event, .. } if event == ei),
+        )
+    }
+
+    /// The imposed outcome of lever `li`'s credibility coin in round `t`
+    /// (a threat made is carried out or not), as for events.
+    #[inline]
+    pub fn lever_forced(&self, li: usize, t: u32) -> Option<bool> {
+        self.forced(
+            t,
+            |w| matches!(*w, FactKind::Lever { lever, .. } if lever == li),
+        )
+    }
+
+    fn forced(&self, t: u32, this: impl Fn(&FactKind) -> bool) -> Option<bool> {
+        if t > self.check_until {
+            return None;
+        }
+        self.facts
+            .iter()
+            .filter(|f| f.mode == FactMode::Impose && this(&f.what))
+            .find_map(|f| match f.what {
+                FactKind::Event { fired: on, .. } | FactKind::Lever { used: on, .. } => {
+                    if on {
+                        (t == f.round).then_some(true)
+                    } else {
+                        (t <= f.round).then_some(false)
+                    }
+                }
+                _ => None,
+            })
+    }
+}
+
+impl Fact {
+    /// The fact in words, e.g. "event fx_shock did not fire by 2025-10-27".
+    pub fn describe(&self, scn: &super::Scenario) -> String {
+        let d = self.date;
+        match &self.what {
+            FactKind::Open => format!("talks open (no deal, no breakdown) through {d}"),
+            FactKind::Event { event, fired } => {
+                let n = &scn.events[*event].name;
+                if *fired {
+                    format!("event {n} fired on {d}")
+                } else {
+                    format!("event {n} did not fire by {d}")
+                }
+            }
+            FactKind::Lever { lever, used } => {
+                let n = &scn.levers[*lever].name;
+                if *used {
+                    format!("lever {n} carried out on {d}")
+                } else {
+                    format!("lever {n} not carried out by {d}")
+                }
+            }
+            FactKind::Offer {
+                side,
+                issue,
+                value,
+                tolerance,
+            } => format!(
+                "{}'s latest offer by {d} put {} within {tolerance} of {value}",
+                scn.players[*side].name, scn.issues[*issue].name
+            ),
+        }
+    }
+}
