@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Re-runs the three experiments at full size (the sweep files' replicates)
+# Re-runs the experiments at full size (the sweep files' replicates)
 # and rewrites the generated part of each README (between the
 # "BEGIN GENERATED" and "END GENERATED" markers) from sweep_summary.csv and
 # the points' runs.csv, with experiments/table.py. Run it from anywhere:
@@ -20,10 +20,18 @@ commit=$(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown)
 if [ -n "$(cd "$root" && git status --porcelain -- src configs Cargo.toml Cargo.lock 2>/dev/null)" ]; then
   commit="$commit + uncommitted changes"
 fi
-for e in us_levers focal_deadline fx_exposure; do
+for e in us_levers focal_deadline fx_exposure korea_vs_japan; do
   out=$root/target/experiments/$e
   rm -rf "$out"
-  "$bin" sweep "$here/$e/sweep.toml" --out "$out" --runs-csv --quiet
+  if [ -f "$here/$e/sweep.toml" ]; then
+    "$bin" sweep "$here/$e/sweep.toml" --out "$out" --runs-csv --quiet
+  else
+    # Several sweeps (sweep_<part>.toml), each into $out/<part>.
+    for s in "$here/$e"/sweep_*.toml; do
+      part=$(basename "$s" .toml); part=${part#sweep_}
+      "$bin" sweep "$s" --out "$out/$part" --runs-csv --quiet
+    done
+  fi
   table=$(python3 "$here/table.py" "$e" "$out")
   python3 - "$here/$e/README.md" "$table" "$version" "$commit" <<'PY'
 import sys

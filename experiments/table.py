@@ -3,10 +3,11 @@
 
     python3 experiments/table.py EXPERIMENT SWEEP_DIR
 
-EXPERIMENT is us_levers, focal_deadline or fx_exposure; SWEEP_DIR is the
-folder written by `standoff sweep` (sweep_summary.csv, and points/<i>/runs.csv
-where the experiment needs runs: us_levers and focal_deadline are run with
---runs-csv). Prints the table and a few generated answer lines; no number in
+EXPERIMENT is us_levers, focal_deadline, fx_exposure or korea_vs_japan;
+SWEEP_DIR is the folder written by `standoff sweep` (sweep_summary.csv, and
+points/<i>/runs.csv where the experiment needs runs: every experiment is run
+with --runs-csv). korea_vs_japan has two sweeps, and its SWEEP_DIR holds
+their folders, korea/ and japan/. Prints the table and a few generated answer lines; no number in
 an experiment's README is typed by hand. Python standard library only.
 """
 
@@ -351,12 +352,92 @@ def fx_exposure(d):
               f"at point {max(points)} ({f(stat(last, m) - stat(first, m), nd)}).")
 
 
+# ---------------------------------------------------------------------------
+# korea_vs_japan
+
+# The weeks from each country's start to Japan's MOU (2025-07-22 -> 09-04:
+# 44 days): "within weeks" is a deal in the first 7 rounds.
+MOU_ROUNDS = 7
+
+
+def country_case(d, i, name, fx):
+    """One row: a country's point i of its sweep folder d."""
+    rows = runs(d, i)
+    n = len(rows)
+    deals = [r for r in rows if r["outcome"] == "deal"]
+    k_fast = sum(1 for r in deals if int(r["end_round"]) < MOU_ROUNDS)
+    lo, hi = wilson(k_fast, n)
+    wk, (wlo, whi) = median_ci([int(r["end_round"]) for r in deals])
+    med = lambda m: median_ci([num(r[m]) for r in deals])  # noqa: E731
+    cash, (clo, chi) = med("cash_share")
+    cap, (alo, ahi) = med("annual_cap")
+    us_alone = sum(1 for r in deals if num(r["project_selection"]) == 0)
+    breakdown = sum(1 for r in rows if r["outcome"] == "breakdown")
+    k = len(deals)
+    dl, dh = wilson(k, n)
+    return [
+        name, fx,
+        f"{f(k / n)} [{f(dl)}, {f(dh)}]",
+        f"{f(k_fast / n)} [{f(lo)}, {f(hi)}]",
+        f"{wk:g} [{wlo:g}, {whi:g}]",
+        f"{f(cash, 3)} [{f(clo, 3)}, {f(chi, 3)}]",
+        f"{f(cap, 1)} [{f(alo, 1)}, {f(ahi, 1)}]",
+        pct(us_alone / k if k else float("nan")),
+        f(breakdown / n),
+    ], {"fast": k_fast / n, "cash": cash, "weeks": wk}
+
+
+def korea_vs_japan(d):
+    """d holds two sweep folders: korea/ (point 0 as calibrated, point 1 with
+    Japan's reserves and swap line) and japan/ (point 0 as calibrated,
+    point 1 with Korea's reserves and no swap line)."""
+    k, j = os.path.join(d, "korea"), os.path.join(d, "japan")
+    cases = [
+        (j, 0, "Japan", "810, standing line 405"),
+        (k, 0, "Korea", "416.3, line bargained 0-200"),
+        (j, 1, "Japan with Korea's FX position", "416.3, no line"),
+        (k, 1, "Korea with Japan's FX position", "810, standing line 405"),
+    ]
+    rows, keyed = [], {}
+    for folder, i, name, fx in cases:
+        row, key = country_case(folder, i, name, fx)
+        rows.append(row)
+        keyed[name] = key
+    print(table(
+        ["scenario", "reserves, swap line ($bn)", "P(deal) [95% CI]",
+         f"P(deal in the first {MOU_ROUNDS} weeks) [95% CI]",
+         "median weeks to a deal [95% CI]", "median cash share [95% CI]",
+         "median annual cap ($bn/yr) [95% CI]", "US selects projects alone",
+         "P(breakdown)"],
+        rows,
+    ))
+    print()
+    print("Weeks and terms are over the runs that end in a deal; shares over all runs. "
+          "Each country's two rows share their random numbers (common seeding).")
+    print()
+    jp, kr = keyed["Japan"], keyed["Korea"]
+    jk, kj = keyed["Japan with Korea's FX position"], keyed["Korea with Japan's FX position"]
+    faster = "faster" if jp["weeks"] < kr["weeks"] else "slower" if jp["weeks"] > kr["weeks"] else "as fast"
+    print(f"- As calibrated, Japan deals {faster} than Korea: median {jp['weeks']:g} weeks "
+          f"against {kr['weeks']:g}; P(deal within {MOU_ROUNDS} weeks) {f(jp['fast'])} against {f(kr['fast'])}.")
+    print(f"- Swapping the FX position moves the cash share: Japan {f(jp['cash'], 3)} → "
+          f"{f(jk['cash'], 3)} with Korea's; Korea {f(kr['cash'], 3)} → {f(kj['cash'], 3)} with Japan's.")
+    print(f"- And the timing: Japan {jp['weeks']:g} → {jk['weeks']:g} weeks with Korea's position; "
+          f"Korea {kr['weeks']:g} → {kj['weeks']:g} with Japan's.")
+
+
+EXPERIMENTS = {
+    "us_levers": us_levers,
+    "focal_deadline": focal_deadline,
+    "fx_exposure": fx_exposure,
+    "korea_vs_japan": korea_vs_japan,
+}
+
+
 def main():
-    if len(sys.argv) != 3 or sys.argv[1] not in ("us_levers", "focal_deadline", "fx_exposure"):
+    if len(sys.argv) != 3 or sys.argv[1] not in EXPERIMENTS:
         sys.exit(__doc__)
-    {"us_levers": us_levers, "focal_deadline": focal_deadline, "fx_exposure": fx_exposure}[
-        sys.argv[1]
-    ](sys.argv[2])
+    EXPERIMENTS[sys.argv[1]](sys.argv[2])
 
 
 if __name__ == "__main__":

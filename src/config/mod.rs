@@ -89,7 +89,15 @@ pub fn load_str(file_label: &str, text: &str) -> Result<Loaded, ConfigError> {
 
 /// The built-in scenarios: name and text (compiled in). The first is the
 /// default scenario of `run`, `replay` and `validate --statics`.
-pub const BUILTINS: &[(&str, &str)] = &[("korea_us_2025", BUILTIN_TOML)];
+pub const BUILTINS: &[(&str, &str)] = &[
+    ("korea_us_2025", BUILTIN_TOML),
+    ("japan_us_2025", JAPAN_TOML),
+];
+
+/// The Japan–US 2025 scenario (`configs/japan_us_2025.toml`): the same
+/// engine and issue space on Japan's facts (not a forecast: its deal was
+/// done by 2025-10-27).
+pub const JAPAN_TOML: &str = include_str!("../../configs/japan_us_2025.toml");
 
 /// The built-in scenario called `name`, loaded.
 pub fn builtin_named(name: &str) -> Option<Loaded> {

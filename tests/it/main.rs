@@ -9,6 +9,7 @@ mod cli;
 mod common;
 mod config_cases;
 mod draws;
+mod forecast;
 mod frontier;
 mod golden;
 mod invariants;

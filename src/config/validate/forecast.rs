@@ -102,12 +102,10 @@ pub(super) struct Seen {
 fn mode(at: &At, f: &RawFact) -> V<Option<FactMode>> {
     Ok(match &f.mode {
         None => None,
-        Some(m) => Some(
-            match one_of(&at.key("mode"), m, "a fact mode", FACT_MODES)? {
-                "impose" => FactMode::Impose,
-                _ => FactMode::Condition,
-            },
-        ),
+        Some(m) => Some(match one_of(&at.key("mode"), m, "fact mode", FACT_MODES)? {
+            "impose" => FactMode::Impose,
+            _ => FactMode::Condition,
+        }),
     })
 }
 
