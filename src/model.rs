@@ -361,6 +361,32 @@ impl Issue {
         self.steps.unwrap_or(resolution).max(1) as usize
     }
 
+    /// The value of the grid point nearest to `v` (the grid of
+    /// `steps(resolution)` steps that offers are made on).
+    pub fn snap(&self, v: f64, resolution: u32) -> f64 {
+        if v.is_nan() || self.hi <= self.lo {
+            return if v.is_nan() { v } else { self.lo };
+        }
+        let n = self.steps(resolution) as f64;
+        let k = ((v - self.lo) / (self.hi - self.lo) * n)
+            .round()
+            .clamp(0.0, n);
+        let x = self.value_at(k / n);
+        // In as many decimals as the grid has (the ends and the step), so
+        // that the value prints as its decimal (0.164, not 0.16399999999999998).
+        let step = (self.hi - self.lo) / n;
+        let decimals = (0..=12).find(|&p| {
+            let scale = 10f64.powi(p);
+            [self.lo, self.hi, step]
+                .iter()
+                .all(|y| ((y * scale) - (y * scale).round()).abs() < 1e-6 * scale.max(1.0))
+        });
+        match decimals {
+            Some(p) => (x * 10f64.powi(p)).round() / 10f64.powi(p),
+            None => x,
+        }
+    }
+
     /// Real value of normalised position x.
     #[inline]
     pub fn value_at(&self, x: f64) -> f64 {
@@ -853,6 +879,39 @@ impl Scenario {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn snap_puts_a_value_on_the_issue_grid_as_its_decimal() {
+        let pref = IssuePref {
+            weight: 1.0,
+            prefers_high: true,
+            exponent: 1.0,
+        };
+        let issue = |lo: f64, hi: f64, steps: Option<u32>| Issue {
+            name: "x".into(),
+            unit: "u".into(),
+            lo,
+            hi,
+            prefs: [pref, pref],
+            fixed: false,
+            steps,
+        };
+        let cash = issue(0.05, 1.0, None);
+        // Steps of 0.0095: 0.164 is step 12.
+        assert_eq!(cash.snap(0.16399999999999998, 100), 0.164);
+        assert_eq!(cash.snap(0.1641, 100), 0.164);
+        assert_eq!(cash.snap(0.9989999999999999, 100), 1.0);
+        assert_eq!(cash.snap(2.0, 100), 1.0);
+        assert_eq!(cash.snap(-1.0, 100), 0.05);
+        // Steps of 0.00095: the nearest point to 0.999 is 0.99905.
+        assert_eq!(cash.snap(0.999, 1000), 0.99905);
+        let sel = issue(0.0, 1.0, Some(2));
+        assert_eq!(sel.snap(0.9989999999999999, 100), 1.0);
+        assert_eq!(sel.snap(0.4, 100), 0.5);
+        let cap = issue(10.0, 40.0, Some(300));
+        assert_eq!(cap.snap(18.192337100739227, 100), 18.2);
+        assert!(cap.snap(f64::NAN, 100).is_nan());
+    }
 
     #[test]
     fn an_exposure_hazard_is_linear_by_default_and_convex_with_a_power() {

@@ -315,7 +315,8 @@ pub const FORECAST_QUANTILES: [(&str, f64); 3] = [("p10", 0.1), ("p50", 0.5), ("
 ///   round): P(deal in a round dated on or before it), Wilson interval, n = runs;
 /// - `p_breakdown` and `p_no_deal` (by the horizon), the same way;
 /// - `<issue>_p10`, `_p50`, `_p90` for each open issue: the agreed terms'
-///   quantiles among the runs that end in a deal (n = deals).
+///   quantiles among the runs that end in a deal (n = deals), snapped to
+///   the issue's grid (the sketch's quantiles are within its bucket width).
 pub fn forecast_rows(
     scn: &Scenario,
     metrics: &Metrics,
@@ -381,7 +382,8 @@ pub fn forecast_rows(
         }
         let s = &stats.metrics[m];
         for (label, q) in FORECAST_QUANTILES {
-            let v = s.quantile(q);
+            // On the issue's grid, where every agreed term lies.
+            let v = is.snap(s.quantile(q), scn.protocol.resolution);
             let name = format!("{}_{label}", is.name);
             rows.push(row(
                 name,
