@@ -371,6 +371,19 @@ fn cmd_check(path: &Path) -> Result<()> {
             f.name, f.date, f.round
         )?;
     }
+    if let Some(f) = &s.forecast {
+        writeln!(
+            o,
+            "# forecast as of {}: rounds 0-{} ({} to {}) are the observed history, the forecast starts at round {} ({}); {} facts, talks open included",
+            f.as_of,
+            f.last_round,
+            s.clock.start,
+            s.clock.date_of(f.last_round),
+            f.last_round + 1,
+            s.clock.date_of(f.last_round + 1),
+            f.facts.len()
+        )?;
+    }
     write!(o, "{}", config::resolved_toml(&loaded.raw))?;
     Ok(())
 }

@@ -15,7 +15,7 @@ use crate::model::Scenario;
 use crate::outcome::{Metrics, Outcome};
 use crate::output::RunsCsv;
 use crate::rng::{run_rng, RunCoord};
-use crate::stats::RunStats;
+use crate::stats::{wilson, RunStats};
 use rayon::prelude::*;
 use std::ops::Range;
 
@@ -111,7 +111,8 @@ impl Pool {
     /// run is kept and run `i` is replicate `i`. With one, replicates are
     /// candidates, drawn in chunk order until `spec.runs` are kept (so the
     /// kept runs do not depend on the thread count), at most
-    /// [`max_candidates`] of them. Serially, in run order, after each chunk
+    /// [`max_candidates`] of them, and no more once the acceptance rate is
+    /// below the forecast's `min_acceptance` beyond doubt. Serially, in run order, after each chunk
     /// is merged: `write_rows` receives the rows of the chunk's kept runs
     /// (only if `spec.rows`), then `progress` the number of runs it kept.
     /// Returns the merged statistics of the kept runs and the tally of
@@ -150,9 +151,12 @@ impl Pool {
                     write_rows(&chunk.rows)?;
                 }
                 progress(chunk.kept);
-                if tally.kept == spec.runs {
+                if tally.kept == spec.runs || hopeless(scn, &tally) {
                     break;
                 }
+            }
+            if hopeless(scn, &tally) {
+                break;
             }
             next = end;
         }
@@ -325,6 +329,20 @@ pub fn max_candidates(scn: &Scenario, runs: u64) -> u64 {
                 (n as u64).max(runs)
             }
         }
+    }
+}
+
+/// Confidence of the early stop in [`hopeless`]: z of a one-sided 99.95% bound.
+const HOPELESS_Z: f64 = 3.29;
+
+/// True when a forecast's acceptance rate is below its `min_acceptance`
+/// beyond doubt (the upper end of the Wilson interval at z = 3.29 is below
+/// it): trying the remaining candidates would only confirm it. Decided on
+/// the tally in chunk order, so it does not depend on the thread count.
+fn hopeless(scn: &Scenario, tally: &Tally) -> bool {
+    match &scn.forecast {
+        Some(f) => wilson(tally.kept, tally.candidates, HOPELESS_Z).1 < f.min_acceptance,
+        None => false,
     }
 }
 

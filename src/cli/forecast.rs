@@ -73,8 +73,9 @@ pub fn check_kept(file: &str, scn: &Scenario, tally: &Tally, runs: u64) -> Resul
         None => String::new(),
     };
     Err(BadInput(format!(
-        "{}: only {} of {} candidates ({:.3}%) agree with the facts of the forecast as of {}, \
-         fewer than the {runs} runs asked for at forecast.min_acceptance = {}{worst}",
+        "{}: only {} of {} candidates ({:.3}%) agree with the facts of the forecast as of {}: \
+         fewer than the {runs} runs asked for within the candidates forecast.min_acceptance = {} \
+         allows (runs / min_acceptance, or fewer once the acceptance rate is surely below it){worst}",
         file,
         tally.kept,
         tally.candidates,

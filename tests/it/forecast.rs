@@ -474,3 +474,48 @@ fn japan_runs_by_name_and_scenarios_lists_both() {
     let m = read(d.join("manifest.json"));
     assert!(m.contains("\"scenario\": \"japan_us_2025\""), "{m}");
 }
+
+#[test]
+fn a_sweep_of_a_forecast_keeps_the_runs_asked_for_at_each_point() {
+    let d = scratch("forecast", "sweep");
+    std::fs::write(d.join("base.toml"), config::BUILTIN_TOML).unwrap();
+    std::fs::write(
+        d.join("s.toml"),
+        "version = 1\nbase = \"base.toml\"\ndesign = \"grid\"\nreplicates = 150\nseed = 4\n\
+         [[param]]\npath = \"players.korea.delay_cost\"\nvalues = [0.24, 0.2]\n",
+    )
+    .unwrap();
+    for threads in ["1", "2"] {
+        let out = bin()
+            .args([
+                "sweep",
+                "--runs-csv",
+                "--quiet",
+                "--threads",
+                threads,
+                "--out",
+            ])
+            .arg(d.join(format!("out{threads}")))
+            .arg(d.join("s.toml"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    for p in ["0", "1"] {
+        let rows = read(d.join("out1/points").join(p).join("runs.csv"));
+        assert_eq!(
+            rows.lines().count(),
+            151,
+            "point {p}: header and 150 kept runs"
+        );
+        assert_eq!(rows, read(d.join("out2/points").join(p).join("runs.csv")));
+    }
+    assert_eq!(
+        read(d.join("out1/sweep_summary.csv")),
+        read(d.join("out2/sweep_summary.csv"))
+    );
+}
