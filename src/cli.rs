@@ -265,7 +265,7 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         f.commit()?;
         files.push("runs.csv".to_string());
     }
-    dir.write_summary(&metrics, stats)?;
+    dir.write_summary(scn, &metrics, stats)?;
     dir.write_histograms(&metrics, stats)?;
     dir.write_survival(scn, stats)?;
     files.extend(["summary.csv", "histograms.csv", "survival.csv"].map(String::from));

@@ -367,13 +367,21 @@ impl Issue {
         if v.is_nan() || self.hi <= self.lo {
             return if v.is_nan() { v } else { self.lo };
         }
+        self.grid_value((v - self.lo) / (self.hi - self.lo), resolution)
+    }
+
+    /// The value of the grid point nearest to normalised position `x`,
+    /// computed from its integer index and written in as many decimals as
+    /// the grid has (its ends and its step), so that it prints as its
+    /// decimal: 0.164, not 0.16399999999999998; 930, not 929.9999999999999.
+    /// The terms of runs.csv, traces and summaries are these values.
+    pub fn grid_value(&self, x: f64, resolution: u32) -> f64 {
+        if x.is_nan() || self.hi <= self.lo {
+            return if x.is_nan() { x } else { self.lo };
+        }
         let n = self.steps(resolution) as f64;
-        let k = ((v - self.lo) / (self.hi - self.lo) * n)
-            .round()
-            .clamp(0.0, n);
-        let x = self.value_at(k / n);
-        // In as many decimals as the grid has (the ends and the step), so
-        // that the value prints as its decimal (0.164, not 0.16399999999999998).
+        let k = (x * n).round().clamp(0.0, n);
+        let v = self.value_at(k / n);
         let step = (self.hi - self.lo) / n;
         let decimals = (0..=12).find(|&p| {
             let scale = 10f64.powi(p);
@@ -382,8 +390,8 @@ impl Issue {
                 .all(|y| ((y * scale) - (y * scale).round()).abs() < 1e-6 * scale.max(1.0))
         });
         match decimals {
-            Some(p) => (x * 10f64.powi(p)).round() / 10f64.powi(p),
-            None => x,
+            Some(p) => (v * 10f64.powi(p)).round() / 10f64.powi(p),
+            None => v,
         }
     }
 

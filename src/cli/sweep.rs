@@ -317,7 +317,7 @@ fn execute(
                         if let Some(f) = runs_file.take() {
                             f.commit()?;
                         }
-                        let rows = store::summary_rows_of(p, &metrics[k], &stats);
+                        let rows = store::summary_rows_of(p, &scenarios[k], &metrics[k], &stats);
                         let mut bytes = header.clone();
                         bytes.extend(store::encode_csv(rows)?);
                         write_bytes(dir, &store::point_file(p.index), &bytes)?;

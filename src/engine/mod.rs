@@ -57,7 +57,12 @@ use strategy::{Bidder, Seen};
 /// the offer path (searched on the path's outer hull), which changes its
 /// runs; the `attrition` strategy. (The built-in scenario changed too, but a
 /// scenario's own changes show in its config, not here.)
-pub const RESULTS_VERSION: u32 = 3;
+///
+/// 4: agreed terms are the exact decimal of their grid point
+/// (`Issue::grid_value`), not `lo + x (hi − lo)` with its rounding noise
+/// (0.164, not 0.16399999999999998): runs.csv terms and the summaries of
+/// terms change in the last digits.
+pub const RESULTS_VERSION: u32 = 4;
 
 /// Reusable buffers for runs of one scenario, and its strategies (with the
 /// tables they derive from it: equilibrium play, Bayesian priors), built once here.
@@ -180,7 +185,7 @@ fn settle(scn: &Scenario, st: &RunState, out: &mut Outcome) {
     }
     if let Some((pr, k)) = st.deal {
         for (i, (v, is)) in out.terms.iter_mut().zip(&scn.issues).enumerate() {
-            *v = is.value_at(scn.paths[pr].point(k)[i]);
+            *v = is.grid_value(scn.paths[pr].point(k)[i], scn.protocol.resolution);
         }
     }
 }

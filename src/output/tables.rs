@@ -148,11 +148,16 @@ impl SummaryRow {
     pub fn new(name: &str, s: &MetricStats, proportion: bool) -> SummaryRow {
         let m = &s.moments;
         let (ci95_lo, ci95_hi) = mean_interval(m, proportion, Z95);
+        let (mean, sd) = if proportion {
+            proportion_moments(m)
+        } else {
+            (m.mean(), m.sd())
+        };
         SummaryRow {
             metric: name.to_string(),
             count: m.count,
-            mean: m.mean(),
-            sd: m.sd(),
+            mean,
+            sd,
             min: m.min(),
             p5: s.quantile(0.05),
             p25: s.quantile(0.25),
@@ -188,16 +193,52 @@ impl SummaryRow {
     }
 }
 
+/// The mean and sample sd of a 0/1 metric, exactly from its count of ones
+/// k = mean × n (rounded): k / n and √(k (n − k) / (n (n − 1))), so that a
+/// proportion is written as its fraction (0.7256, not 0.7256000000000001).
+fn proportion_moments(m: &crate::stats::Moments) -> (f64, f64) {
+    let n = m.count;
+    if n == 0 {
+        return (f64::NAN, f64::NAN);
+    }
+    let k = (m.mean() * n as f64).round();
+    let nf = n as f64;
+    let sd = if n < 2 {
+        f64::NAN
+    } else {
+        (k * (nf - k) / (nf * (nf - 1.0))).sqrt()
+    };
+    (k / nf, sd)
+}
+
 /// One summary row per metric, in metric order (`stats.metrics[i]` is the
-/// statistics of metric `i` of `metrics`).
-pub fn summary_rows(metrics: &Metrics, stats: &RunStats) -> Vec<SummaryRow> {
+/// statistics of metric `i` of `metrics`). The quantiles of an issue's
+/// terms are snapped to the issue's grid, where every agreed term lies
+/// (the sketch's quantiles are within its 0.1% bucket width).
+pub fn summary_rows(scn: &Scenario, metrics: &Metrics, stats: &RunStats) -> Vec<SummaryRow> {
     debug_assert_eq!(metrics.len(), stats.metrics.len());
     metrics
         .names()
         .iter()
         .zip(&stats.metrics)
         .enumerate()
-        .map(|(i, (n, s))| SummaryRow::new(n, s, metrics.is_proportion(i)))
+        .map(|(i, (n, s))| {
+            let mut row = SummaryRow::new(n, s, metrics.is_proportion(i));
+            if metrics.terms.contains(&i) {
+                let is = &scn.issues[i - metrics.terms.start];
+                let r = scn.protocol.resolution;
+                for q in [
+                    &mut row.p5,
+                    &mut row.p25,
+                    &mut row.p50,
+                    &mut row.p75,
+                    &mut row.p95,
+                ] {
+                    *q = is.snap(*q, r);
+                }
+            }
+            row
+        })
         .collect()
 }
 
@@ -273,8 +314,13 @@ pub fn survival_rows(scn: &Scenario, stats: &RunStats) -> Vec<Vec<String>> {
 
 impl OutputDir {
     /// Writes summary.csv ([`SUMMARY_HEADER`], [`summary_rows`]).
-    pub fn write_summary(&self, metrics: &Metrics, stats: &RunStats) -> Result<(), OutputError> {
-        let rows = summary_rows(metrics, stats);
+    pub fn write_summary(
+        &self,
+        scn: &Scenario,
+        metrics: &Metrics,
+        stats: &RunStats,
+    ) -> Result<(), OutputError> {
+        let rows = summary_rows(scn, metrics, stats);
         self.write_csv(
             "summary.csv",
             SUMMARY_HEADER,

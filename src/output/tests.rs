@@ -75,7 +75,7 @@ fn scenario() -> Scenario {
         forecast: None,
         protocol: Protocol {
             proposer: ProposerRule::Alternate { first: 0 },
-            resolution: 10,
+            resolution: 110, // steps of 5: the terms used below (300, 400) are grid points
             max_ratifications: 2,
         },
         paths: Default::default(),
@@ -194,7 +194,7 @@ fn tiny_stats(scn: &Scenario) -> RunStats {
 fn summary_rows_of_a_tiny_run_set() {
     let scn = scenario();
     let m = Metrics::new(&scn);
-    let rows = summary_rows(&m, &tiny_stats(&scn));
+    let rows = summary_rows(&scn, &m, &tiny_stats(&scn));
     assert_eq!(rows.len(), m.len());
     let (lo, hi) = wilson(2, 4, Z95);
     let deal = rows[m.deal].cells();
@@ -242,7 +242,7 @@ fn writes_all_files_atomically() {
     runs.write_all(b"x\n").unwrap();
     assert_eq!(listing(&path), ["runs.csv.partial"]);
     runs.commit().unwrap();
-    dir.write_summary(&m, &st).unwrap();
+    dir.write_summary(&scn, &m, &st).unwrap();
     dir.write_histograms(&m, &st).unwrap();
     dir.write_survival(&scn, &st).unwrap();
     let man = Manifest::new(

@@ -87,7 +87,7 @@ impl<W: Write> Observer for TraceCsv<'_, W> {
             s.issues
                 .iter()
                 .zip(r.offer)
-                .map(|(is, &x)| f(is.value_at(x))),
+                .map(|(is, &x)| f(is.grid_value(x, s.protocol.resolution))),
         );
         c.extend(r.offer_utility.iter().map(|&u| f(u)));
         c.push(r.response.label().into());

@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::{cell, Point, Sweep, SweepError};
+use crate::model::Scenario;
 use crate::outcome::Metrics;
 use crate::output::{summary_rows, SUMMARY_HEADER};
 use crate::rng::hash::fnv1a64;
@@ -234,11 +235,16 @@ pub fn summary_header(sweep: &Sweep) -> Vec<String> {
 
 /// A point's rows of sweep_summary.csv: one per metric (`metrics` are the
 /// metrics of the point's scenario), with the point's index and values.
-pub fn summary_rows_of(point: &Point, metrics: &Metrics, stats: &RunStats) -> Vec<Vec<String>> {
+pub fn summary_rows_of(
+    point: &Point,
+    scn: &Scenario,
+    metrics: &Metrics,
+    stats: &RunStats,
+) -> Vec<Vec<String>> {
     let lead: Vec<String> = std::iter::once(point.index.to_string())
         .chain(point.values.iter().map(cell))
         .collect();
-    summary_rows(metrics, stats)
+    summary_rows(scn, metrics, stats)
         .iter()
         .map(|r| {
             let mut row = lead.clone();

@@ -358,7 +358,12 @@ fn check_run(scn: &Scenario, seed: u64, run: u64) -> Result<(), String> {
                 is.name, is.lo, is.hi
             ));
         }
-        if out.kind == OutcomeKind::Deal && v.to_bits() != is.value_at(last.offer[i]).to_bits() {
+        if out.kind == OutcomeKind::Deal
+            && v.to_bits()
+                != is
+                    .grid_value(last.offer[i], scn.protocol.resolution)
+                    .to_bits()
+        {
             return fail(format!("term {} is not the accepted offer", is.name));
         }
     }

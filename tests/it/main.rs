@@ -14,6 +14,7 @@ mod frontier;
 mod golden;
 mod invariants;
 mod levers_events;
+mod outputs;
 mod sweep;
 mod theory;
 mod tidy;
