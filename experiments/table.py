@@ -395,7 +395,7 @@ def korea_vs_japan(d):
     cases = [
         (j, 0, "Japan", "810, standing line 405"),
         (k, 0, "Korea", "416.3, line bargained 0-200"),
-        (j, 1, "Japan with Korea's FX position", "416.3, no line"),
+        (j, 1, "Japan with Korea's FX position", "416.3, line bargained 0-200"),
         (k, 1, "Korea with Japan's FX position", "810, standing line 405"),
     ]
     rows, keyed = [], {}

@@ -55,9 +55,12 @@ pub struct Outcome {
     /// Each side's utility of the agreed terms, undiscounted and before
     /// costs (NaN without a deal).
     pub deal_utility: [f64; 2],
-    /// With a forecast: the index of the fact the run broke (it stopped
-    /// there and is not kept); `None` for a kept run.
+    /// With a forecast: the index of the first fact the run broke (it is
+    /// not kept); `None` for a kept run.
     pub rejected: Option<usize>,
+    /// With a forecast: each fact, whether the run broke it (judged up to
+    /// the last round a fact constrains, or the run's end if earlier).
+    pub broken: Vec<bool>,
 }
 
 impl Outcome {
@@ -67,6 +70,7 @@ impl Outcome {
             terms: vec![f64::NAN; s.issues.len()],
             lever_uses: vec![0; s.levers.len()],
             event_counts: vec![0; s.events.len()],
+            broken: vec![false; s.forecast.as_ref().map_or(0, |f| f.facts.len())],
             ..Default::default()
         }
     }

@@ -141,8 +141,9 @@ impl Pool {
             });
             for (c, mut chunk) in (next..end).zip(results) {
                 let left = spec.runs - tally.kept;
-                if chunk.kept > left {
-                    // The last chunk needed: keep only its first `left` runs.
+                if scn.forecast.is_some() && chunk.kept >= left {
+                    // The last chunk needed: keep only its first `left`
+                    // runs, and count no candidate after the last of them.
                     chunk = run_chunk(scn, &metrics, spec, chunk_range(c, candidates), left);
                 }
                 total.merge(&chunk.stats);
@@ -257,15 +258,15 @@ impl Pool {
 }
 
 /// What the candidates of a run gave: how many were tried and kept, and
-/// how many each fact rejected (a candidate is counted against the first
-/// fact it breaks, in round order).
+/// how many broke each fact (a candidate that breaks several facts counts
+/// against each).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tally {
     /// Candidates simulated.
     pub candidates: u64,
     /// Candidates kept (runs).
     pub kept: u64,
-    /// Rejections per fact of the forecast (empty without one).
+    /// Per fact of the forecast, the candidates that broke it (empty without one).
     pub rejected: Vec<u64>,
 }
 
@@ -384,8 +385,10 @@ fn run_chunk(
         let mut rng = run_rng(coord);
         simulate(scn, &mut rng, &mut ws, &mut out, &mut ());
         c.tried += 1;
-        if let Some(f) = out.rejected {
-            c.rejected[f] += 1;
+        if out.rejected.is_some() {
+            for (n, &b) in c.rejected.iter_mut().zip(&out.broken) {
+                *n += u64::from(b);
+            }
             continue;
         }
         c.kept += 1;

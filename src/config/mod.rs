@@ -36,7 +36,6 @@ use toml_edit::{DocumentMut, ImDocument, Item, Table, Value};
 
 use crate::date::Date;
 use crate::model::Scenario;
-use raw::{RawDate, RawForecast};
 
 pub use error::ConfigError;
 use error::{reword, SerdeProblem};
@@ -110,9 +109,13 @@ pub fn builtin_named(name: &str) -> Option<Loaded> {
 }
 
 /// The scenario cut at `as_of` (`--as-of`): its forecast made on that date
-/// from the facts dated on or before it (a scenario without `[forecast]`
-/// gets one with no facts but that talks were open). The date must not be
-/// after the scenario's own `forecast.as_of`. Errors name the key `--as-of`.
+/// from the facts known then ([`Forecast::cut`](crate::model::Forecast::cut):
+/// facts that something happened after it are dropped, facts that
+/// something had not happened by a later date are cut to it, keys are
+/// kept). A scenario without `[forecast]` gets one with the sole fact that
+/// talks were open. The date must be on or after `clock.start`, not after
+/// the scenario's own `forecast.as_of`, and before the last round. The
+/// resolved config is the file's; errors name the key `--as-of`.
 pub fn cut_at(loaded: &Loaded, as_of: &str) -> Result<Loaded, ConfigError> {
     let bad = |message: String| ConfigError::at_key(&loaded.file, "--as-of", message);
     let Some(date) = Date::parse(as_of) else {
@@ -121,41 +124,39 @@ pub fn cut_at(loaded: &Loaded, as_of: &str) -> Result<Loaded, ConfigError> {
             as_of.escape_default()
         )));
     };
-    let mut raw = loaded.raw.clone();
-    match raw.forecast.as_mut() {
-        Some(f) => {
-            if let Some(own) = Date::parse(&f.as_of.0).filter(|own| date > *own) {
-                return Err(bad(format!(
-                    "expected a date on or before the scenario's forecast.as_of ({own}): \
-                     the scenario holds no facts after it; found {date}"
-                )));
-            }
-            f.as_of = RawDate(date.to_string());
-            // Facts after the cut go; a fact whose date does not parse stays
-            // for validation to report.
-            f.facts
-                .retain(|fact| Date::parse(&fact.date.0).is_none_or(|d| d <= date));
-        }
-        None => {
-            raw.forecast = Some(RawForecast {
-                as_of: RawDate(date.to_string()),
-                min_acceptance: raw::default_min_acceptance(),
-                facts: Vec::new(),
-            })
-        }
+    let mut scn = loaded.scenario.clone();
+    let clock = &scn.clock;
+    if date < clock.start {
+        return Err(bad(format!(
+            "expected a date on or after clock.start ({}), found {date}",
+            clock.start
+        )));
     }
-    let label = format!("{} (as of {date})", loaded.file);
-    let value = toml::Value::try_from(&raw)
-        .map_err(|e| bad(format!("cannot serialise the config: {e}")))?;
-    let (raw, scenario) = from_value(&label, value).map_err(|e| match e {
-        ConfigError::Key { key, message, .. } if key == "forecast.as_of" => bad(message),
-        other => other,
-    })?;
+    let last = clock.date_of(clock.horizon - 1);
+    if date >= last {
+        return Err(bad(format!(
+            "expected a date before the last round ({last}), so that something is left to forecast; found {date}"
+        )));
+    }
+    let forecast = match &scn.forecast {
+        Some(f) if date > f.as_of => {
+            return Err(bad(format!(
+                "expected a date on or before the scenario's forecast.as_of ({}): \
+                 the scenario holds no facts after it; found {date}",
+                f.as_of
+            )))
+        }
+        Some(f) => f.cut(clock, date),
+        None => {
+            crate::model::Forecast::open_only(clock, date, "--as-of", raw::default_min_acceptance())
+        }
+    };
+    scn.forecast = Some(forecast);
     Ok(Loaded {
-        file: label,
-        source: resolved_toml(&raw),
-        raw,
-        scenario,
+        file: format!("{} (as of {date})", loaded.file),
+        source: loaded.source.clone(),
+        raw: loaded.raw.clone(),
+        scenario: scn,
     })
 }
 

@@ -187,7 +187,9 @@ fn minimal_config_gets_documented_defaults() {
 
 #[test]
 fn disabled_levers_and_events_keep_their_place_but_never_act() {
-    let mut v: toml::Value = BUILTIN_TOML.parse().unwrap();
+    // The model without its forecast: a fact that the raid happened could
+    // not hold with the raid disabled (refused at validation).
+    let mut v: toml::Value = builtin_model().source.parse().unwrap();
     set_path("b", &mut v, "levers.visa_review.enabled", false.into()).unwrap();
     set_path("b", &mut v, "events.georgia_raid.enabled", false.into()).unwrap();
     let (_, s) = from_value("b", v).unwrap();

@@ -4,15 +4,24 @@
 
 use super::state::RunState;
 use crate::model::{Fact, FactKind, Forecast, Scenario};
+use crate::outcome::Outcome;
 
-/// The first fact (in the forecast's order) that the run breaks in round
-/// `t`, judged after the round's response; `None` after the history.
+/// Judges the facts of round `t` after its response: marks in
+/// `out.broken` every fact the run breaks in it, and sets `out.rejected`
+/// to the first fact broken (in round order, then fact order). Facts are
+/// judged up to `f.check_until`, whether or not one is already broken, so
+/// that every fact a candidate breaks is counted.
 #[inline]
-pub fn broken(scn: &Scenario, f: &Forecast, t: u32, st: &RunState) -> Option<usize> {
+pub fn judge(scn: &Scenario, f: &Forecast, t: u32, st: &RunState, out: &mut Outcome) {
     if t > f.check_until {
-        return None;
+        return;
     }
-    f.facts.iter().position(|fact| breaks(scn, fact, t, st))
+    for (i, fact) in f.facts.iter().enumerate() {
+        if !out.broken[i] && breaks(scn, fact, t, st) {
+            out.broken[i] = true;
+            out.rejected = out.rejected.or(Some(i));
+        }
+    }
 }
 
 fn breaks(scn: &Scenario, fact: &Fact, t: u32, st: &RunState) -> bool {

@@ -127,8 +127,8 @@ pub fn simulate<O: Observer>(
             no_deal: offer.no_deal,
         });
         if let Some(f) = &scn.forecast {
-            out.rejected = forecast::broken(scn, f, t, st);
-            if out.rejected.is_some() {
+            forecast::judge(scn, f, t, st, out);
+            if out.rejected.is_some() && t >= f.check_until {
                 break;
             }
         }
@@ -150,6 +150,7 @@ fn start_outcome(out: &mut Outcome, types: &[DrawnType; 2]) {
     out.terms.iter_mut().for_each(|v| *v = f64::NAN);
     out.ratifications = 0;
     out.rejected = None;
+    out.broken.iter_mut().for_each(|b| *b = false);
 }
 
 /// A round ended with talks still open: strategies see it, time passes.

@@ -10,7 +10,7 @@
 //! private types given the facts (rejection sampling, exact for these
 //! discrete and tolerance facts).
 
-use super::Side;
+use super::{Clock, Side};
 use crate::date::Date;
 
 /// The observed history of a scenario up to `as_of`.
@@ -28,6 +28,9 @@ pub struct Forecast {
     pub min_acceptance: f64,
     /// The facts, in file order; index 0 is the implicit "talks open at as_of".
     pub facts: Vec<Fact>,
+    /// For a forecast cut at an earlier date ([`Forecast::cut`]): the
+    /// scenario's own `as_of`.
+    pub cut_from: Option<Date>,
 }
 
 /// One observed fact.
@@ -156,6 +159,81 @@ impl Forecast {
                 _ => None,
             })
     }
+}
+
+impl Forecast {
+    /// A forecast made on `d` (`as_of`, at most), with only the open fact
+    /// (keyed `key`): for a scenario without facts.
+    pub fn open_only(clock: &Clock, d: Date, key: &str, min_acceptance: f64) -> Forecast {
+        let last_round = round_until(clock, d);
+        Forecast {
+            as_of: d,
+            last_round,
+            check_until: last_round,
+            min_acceptance,
+            facts: vec![Fact {
+                key: key.to_string(),
+                date: d,
+                round: last_round,
+                mode: FactMode::Condition,
+                what: FactKind::Open,
+            }],
+            cut_from: None,
+        }
+    }
+
+    /// The forecast made on an earlier date `d` (start <= d <= as_of) from
+    /// the facts known then: a fact that something happened, or an offer
+    /// seen, dated after `d` is dropped; a fact that something had not
+    /// happened by a later date holds by `d` too, and is cut to `d`. Facts
+    /// keep their keys (their place in the file).
+    pub fn cut(&self, clock: &Clock, d: Date) -> Forecast {
+        let last_round = round_until(clock, d);
+        let facts: Vec<Fact> = self
+            .facts
+            .iter()
+            .filter_map(|f| {
+                let happened = matches!(
+                    f.what,
+                    FactKind::Event { fired: true, .. } | FactKind::Lever { used: true, .. }
+                );
+                let not_by = matches!(
+                    f.what,
+                    FactKind::Open
+                        | FactKind::Event { fired: false, .. }
+                        | FactKind::Lever { used: false, .. }
+                );
+                if f.date <= d && !matches!(f.what, FactKind::Open) {
+                    return Some(f.clone());
+                }
+                if happened || !not_by {
+                    return None;
+                }
+                // "Not by a later date" (and talks open) hold by d.
+                let date = f.date.min(d);
+                Some(Fact {
+                    date,
+                    round: round_until(clock, date),
+                    ..f.clone()
+                })
+            })
+            .collect();
+        let check_until = facts.iter().map(|f| f.round).max().unwrap_or(last_round);
+        Forecast {
+            as_of: d,
+            last_round,
+            check_until,
+            min_acceptance: self.min_acceptance,
+            facts,
+            cut_from: Some(self.cut_from.unwrap_or(self.as_of)),
+        }
+    }
+}
+
+/// The last round dated on or before `d` (d >= start).
+fn round_until(clock: &Clock, d: Date) -> u32 {
+    let days = (d.days() - clock.start.days()).max(0);
+    u32::try_from(days / i64::from(clock.days_per_round.max(1))).unwrap_or(u32::MAX)
 }
 
 impl Fact {

@@ -83,6 +83,8 @@ impl Write for AtomicFile {
 #[derive(Debug, Clone)]
 pub struct OutputDir {
     path: PathBuf,
+    /// Whether `create` made the directory (it did not exist).
+    created: bool,
 }
 
 impl OutputDir {
@@ -95,6 +97,7 @@ impl OutputDir {
         if path.exists() && !path.is_dir() {
             return Err(OutputError::NotADirectory { path });
         }
+        let created = !path.exists();
         fs::create_dir_all(&path).map_err(|source| OutputError::CreateDir {
             path: path.clone(),
             source,
@@ -109,14 +112,17 @@ impl OutputDir {
             }
             _ => {}
         }
-        Ok(OutputDir { path })
+        Ok(OutputDir { path, created })
     }
 
-    /// Removes the directory if nothing is in it (after a run that wrote
-    /// nothing that stands); a directory holding anything is left alone.
+    /// Removes the directory if `create` made it and nothing is in it
+    /// (after a run that wrote nothing that stands); a directory that was
+    /// there before, or that holds anything, is left alone.
     pub fn remove_if_empty(&self) {
-        // remove_dir removes only an empty directory.
-        let _ = fs::remove_dir(&self.path);
+        if self.created {
+            // remove_dir removes only an empty directory.
+            let _ = fs::remove_dir(&self.path);
+        }
     }
 
     /// The directory.

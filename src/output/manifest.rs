@@ -66,6 +66,10 @@ pub struct Manifest {
 pub struct ForecastInfo {
     /// The date of the forecast.
     pub as_of: String,
+    /// For a forecast cut at an earlier date (`--as-of`): the scenario's own
+    /// `forecast.as_of` (the config recorded is the scenario's, uncut).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cut_from: Option<String>,
     /// The first round forecast (rounds before it are the observed history).
     pub first_round: u32,
     /// The date of that round.
@@ -97,18 +101,20 @@ pub struct FactInfo {
     pub round: u32,
     /// The fact in words.
     pub description: String,
-    /// Candidates rejected by it (each counted against the first fact it broke).
+    /// Candidates that broke it (a candidate that breaks several facts
+    /// counts against each; kept runs break none).
     pub rejected: u64,
 }
 
 impl ForecastInfo {
     /// The record of a forecast of `scn` (which must have one; `None`
     /// otherwise) after `candidates` candidates of which `kept` were kept
-    /// and `rejected[i]` broke fact `i` first.
+    /// and `rejected[i]` broke fact `i`.
     pub fn new(scn: &Scenario, candidates: u64, kept: u64, rejected: &[u64]) -> Option<Self> {
         let f = scn.forecast.as_ref()?;
         Some(ForecastInfo {
             as_of: f.as_of.to_string(),
+            cut_from: f.cut_from.map(|d| d.to_string()),
             first_round: f.last_round + 1,
             first_date: scn.clock.date_of(f.last_round + 1).to_string(),
             min_acceptance: f.min_acceptance,

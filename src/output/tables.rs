@@ -357,7 +357,7 @@ pub const FORECAST_QUANTILES: [(&str, f64); 3] = [("p10", 0.1), ("p50", 0.5), ("
 /// `candidates` tried):
 /// - `acceptance`: runs kept / candidates, with its 95% Wilson interval, n = candidates;
 /// - `p_deal_by` at each date the forecast can still reach (the focal date
-///   if a forecast round falls on or before it, and the date of the last
+///   if a forecast round is dated on or before it, and the date of the last
 ///   round): P(deal in a round dated on or before it), Wilson interval, n = runs;
 /// - `p_breakdown` and `p_no_deal` (by the horizon), the same way;
 /// - `<issue>_p10`, `_p50`, `_p90` for each open issue: the agreed terms'
@@ -398,19 +398,19 @@ pub fn forecast_rows(
     let (v, ci) = share(n, candidates);
     rows.push(row("acceptance".into(), String::new(), v, ci, candidates));
     let last = scn.clock.horizon - 1;
-    let mut by: Vec<u32> = Vec::new();
+    // (the date, the last round dated on or before it)
+    let mut by: Vec<(String, u32)> = Vec::new();
     if let Some(f) = &scn.clock.focal {
-        // Deals dated on or before the focal date: rounds before its round.
+        // Deals dated on or before the focal date: the rounds before its round.
         let r = f.round.saturating_sub(1);
         if r >= first && r < last {
-            by.push(r);
+            by.push((f.date.to_string(), r));
         }
     }
-    by.push(last);
+    by.push((scn.clock.date_of(last).to_string(), last));
     let deals_by = |r: u32| (0..=r).map(|t| stats.survival.deals(t)).sum::<u64>();
-    for r in by {
+    for (date, r) in by {
         let (v, ci) = share(deals_by(r), n);
-        let date = scn.clock.date_of(r).to_string();
         rows.push(row("p_deal_by".into(), date, v, ci, n));
     }
     let horizon_date = scn.clock.date_of(last).to_string();

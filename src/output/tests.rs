@@ -94,6 +94,7 @@ fn outcome(kind: OutcomeKind, end_round: u32, amount: f64) -> Outcome {
         support: [0.5, 0.625],
         reservation: [0.2, 0.2],
         rejected: None,
+        broken: vec![],
         lever_uses: vec![],
         event_counts: vec![],
         ratifications: 1,

@@ -50,9 +50,20 @@ fn kept(
 }
 
 /// Whether the trace of a run honours a fact, judged from the trace alone:
-/// `Some(reason)` if it does not.
+/// `Some(reason)` if it does not. A fact about one round after the run's
+/// last round is not judged (the run never reached it).
 fn breaks(scn: &Scenario, trace: &[Round], fact: &standoff::model::Fact) -> Option<String> {
     let upto = |r: u32| trace.iter().filter(move |x| x.round <= r);
+    let reached = trace.last().is_some_and(|x| x.round >= fact.round);
+    let one_round = matches!(
+        fact.what,
+        FactKind::Event { fired: true, .. }
+            | FactKind::Lever { used: true, .. }
+            | FactKind::Offer { .. }
+    );
+    if one_round && !reached {
+        return None;
+    }
     match &fact.what {
         FactKind::Open => upto(fact.round)
             .find(|x| !matches!(x.response, Response::Reject | Response::RatificationFailed))
@@ -128,19 +139,25 @@ fn every_kept_run_of_the_builtin_forecast_honours_every_fact() {
         }
     }
     assert_eq!(checked, 300 * f.facts.len());
-    // And every candidate left out breaks a fact, the one it is counted against.
+    // And every candidate left out breaks a fact, the first it breaks is
+    // the one replay names, and the tally counts each fact it breaks.
     let mut rejected_seen = BTreeMap::new();
     let last = *idx.last().unwrap();
+    // The candidates tried are exactly those up to the last kept run.
+    assert_eq!(tally.candidates, last + 1);
     for r in (0..=last).filter(|r| !idx.contains(r)) {
         let (trace, rejected) = trace_of(scn, 5, r);
         let i = rejected.unwrap_or_else(|| panic!("candidate {r} was not kept but breaks nothing"));
-        let fact = &f.facts[i];
-        assert!(
-            breaks(scn, &trace, fact).is_some(),
-            "candidate {r}: {}",
-            fact.key
-        );
-        *rejected_seen.entry(i).or_insert(0u64) += 1;
+        let first = f
+            .facts
+            .iter()
+            .position(|fact| breaks(scn, &trace, fact).is_some());
+        assert!(first.is_some(), "candidate {r}: {}", f.facts[i].key);
+        for (j, fact) in f.facts.iter().enumerate() {
+            if breaks(scn, &trace, fact).is_some() {
+                *rejected_seen.entry(j).or_insert(0u64) += 1;
+            }
+        }
     }
     let counted: BTreeMap<usize, u64> = tally
         .rejected
@@ -360,10 +377,10 @@ fn forecast_command_writes_a_row_per_date_and_metric_identically_on_1_and_2_thre
             );
         }
     }
-    // The summit (10-29) is still ahead on 08-31, not from 10-27 (the next
-    // round is 10-30).
-    assert!(csv.contains("2025-08-31,p_deal_by,2025-10-23,"));
-    assert!(!csv.contains("2025-10-27,p_deal_by,2025-10-23,"));
+    // A deal by the summit (10-29) can still come on 08-31, not from 10-27
+    // (the next round is dated 10-30).
+    assert!(csv.contains("2025-08-31,p_deal_by,2025-10-29,"));
+    assert!(!csv.contains("2025-10-27,p_deal_by,2025-10-29,"));
 }
 
 #[test]
@@ -413,8 +430,26 @@ fn run_records_the_forecast_in_the_manifest_and_as_of_cuts_the_facts() {
     );
     let m: serde_json::Value = serde_json::from_str(&read(e.join("manifest.json"))).unwrap();
     let facts = m["forecast"]["facts"].as_array().unwrap();
-    // open, the raid and Japan's MOU (09-04): the later facts are cut.
-    assert_eq!(facts.len(), 3, "{facts:?}");
+    // Open, the raid and Japan's MOU (09-04), and the three "not by 10-27"
+    // facts, which held by 09-10 too (cut to 09-10); the swap-line demand
+    // (09-15) and the positions of 10-27 are dropped. Keys keep their place
+    // in the file.
+    let keys: Vec<&str> = facts.iter().map(|f| f["key"].as_str().unwrap()).collect();
+    assert_eq!(
+        keys,
+        [
+            "forecast.as_of",
+            "forecast.facts[0]",
+            "forecast.facts[1]",
+            "forecast.facts[2]",
+            "forecast.facts[3]",
+            "forecast.facts[4]"
+        ]
+    );
+    for f in &facts[3..] {
+        assert_eq!(f["date"], "2025-09-10", "{f}");
+    }
+    assert_eq!(m["forecast"]["cut_from"], "2025-10-27");
     // A date after the scenario's own as_of is refused.
     let out = bin()
         .args(["run", "--runs", "10", "--as-of", "2025-11-01"])
@@ -431,9 +466,11 @@ fn run_records_the_forecast_in_the_manifest_and_as_of_cuts_the_facts() {
 #[test]
 fn a_fact_no_run_can_satisfy_exits_2_naming_it_and_writes_nothing() {
     let d = scratch("forecast", "impossible");
+    // Dated 10-27, the round of the two reported positions: the error names
+    // the fact every candidate breaks, not the one checked first.
     let text = config::BUILTIN_TOML.to_string()
         + "\n[[forecast.facts]]\nkind = \"offer\"\nside = \"korea\"\nissue = \"annual_cap\"\n\
-           value = 40.0\ntolerance = 0.0\ndate = \"2025-10-01\"\n";
+           value = 40.0\ntolerance = 0.0\ndate = \"2025-10-27\"\n";
     let cfg = d.join("impossible.toml");
     std::fs::write(&cfg, text).unwrap();
     let out_dir = d.join("out");

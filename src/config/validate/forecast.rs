@@ -1,7 +1,9 @@
 //! `[forecast]`: the date of a forecast and the facts observed by then.
 
 use crate::date::Date;
-use crate::model::{Event, Fact, FactKind, FactMode, Forecast, Trigger};
+use crate::model::{Event, Fact, FactKind, FactMode, Forecast, Lever, LeverPolicy, Trigger};
+
+use super::event::DISABLED_EVENT_ROUND;
 
 use super::checks::{finite, nonneg, one_of};
 use super::kinded::{At, Field, Key, Kind, Kinded, Table};
@@ -136,8 +138,14 @@ fn root_shock(ev: &Event) -> bool {
     }
 }
 
-/// Validates `[forecast]`; `events` are the scenario's validated events.
-pub(super) fn forecast(raw: &RawForecast, cx: &Cx, events: &[Event]) -> V<Forecast> {
+/// Validates `[forecast]`; `events` and `levers` are the scenario's
+/// validated events and levers.
+pub(super) fn forecast(
+    raw: &RawForecast,
+    cx: &Cx,
+    events: &[Event],
+    levers: &[Lever],
+) -> V<Forecast> {
     let base = "forecast";
     let cal = cx.cal;
     let as_key = k(base, "as_of");
@@ -170,6 +178,7 @@ pub(super) fn forecast(raw: &RawForecast, cx: &Cx, events: &[Event]) -> V<Foreca
     for (i, f) in raw.facts.iter().enumerate() {
         let fk = format!("{base}.facts[{i}]");
         let seen = FACTS.build(&fk, f, cx)?;
+        can_happen(&fk, &seen.what, events, levers)?;
         let date = fact_date(&k(&fk, "date"), f, cal, as_of)?;
         let mode = seen.mode.unwrap_or(match seen.what {
             FactKind::Event { event, .. } if !root_shock(&events[event]) => FactMode::Condition,
@@ -199,7 +208,34 @@ pub(super) fn forecast(raw: &RawForecast, cx: &Cx, events: &[Event]) -> V<Foreca
         check_until,
         min_acceptance: ma,
         facts,
+        cut_from: None,
     })
+}
+
+/// A fact that a disabled event fired or a disabled lever was carried out
+/// can never hold: refused rather than rejecting every candidate.
+fn can_happen(key: &str, what: &FactKind, events: &[Event], levers: &[Lever]) -> V<()> {
+    match *what {
+        FactKind::Event { event, fired: true }
+            if matches!(events[event].trigger, Trigger::OnRound { round, .. } if round == DISABLED_EVENT_ROUND) =>
+        {
+            bad(
+                k(key, "event"),
+                format!(
+                    "the event '{}' is disabled (enabled = false): a fact that it fired cannot hold",
+                    events[event].name
+                ),
+            )
+        }
+        FactKind::Lever { lever, used: true } if levers[lever].policy == LeverPolicy::Never => bad(
+            k(key, "lever"),
+            format!(
+                "the lever '{}' is never used (disabled, or policy never): a fact that it was carried out cannot hold",
+                levers[lever].name
+            ),
+        ),
+        _ => Ok(()),
+    }
 }
 
 fn fact_date(key: &str, f: &RawFact, cal: &super::Cal, as_of: Date) -> V<Date> {

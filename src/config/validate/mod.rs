@@ -205,7 +205,7 @@ pub(crate) fn scenario(raw: &RawScenario) -> V<Scenario> {
     }
 
     let forecast = match &raw.forecast {
-        Some(f) => Some(forecast::forecast(f, &cx, &events)?),
+        Some(f) => Some(forecast::forecast(f, &cx, &events, &levers)?),
         None => None,
     };
 
