@@ -61,6 +61,22 @@ pub struct Outcome {
     /// With a forecast: each fact, whether the run broke it (judged up to
     /// the last round a fact constrains, or the run's end if earlier).
     pub broken: Vec<bool>,
+    /// With a forecast: what the observed history accounts for (costs,
+    /// lever uses and event firings up to `as_of`), subtracted from `cost`,
+    /// `lever_uses` and `event_counts` when the run settles, so that those
+    /// count from the forecast's first round on.
+    pub history: History,
+}
+
+/// The part of a run's costs and counts that falls in a forecast's history.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct History {
+    /// Each side's cumulative cost at the end of the history (USD bn).
+    pub cost: [f64; 2],
+    /// Uses of each lever in the history.
+    pub lever_uses: Vec<u32>,
+    /// Firings of each event in the history.
+    pub event_counts: Vec<u32>,
 }
 
 impl Outcome {
@@ -71,6 +87,11 @@ impl Outcome {
             lever_uses: vec![0; s.levers.len()],
             event_counts: vec![0; s.events.len()],
             broken: vec![false; s.forecast.as_ref().map_or(0, |f| f.facts.len())],
+            history: History {
+                cost: [0.0; 2],
+                lever_uses: vec![0; s.levers.len()],
+                event_counts: vec![0; s.events.len()],
+            },
             ..Default::default()
         }
     }

@@ -24,6 +24,18 @@ pub fn judge(scn: &Scenario, f: &Forecast, t: u32, st: &RunState, out: &mut Outc
     }
 }
 
+/// At the end of the history's last round: books what the history
+/// accounts for into `out.history` (subtracted when the run settles).
+#[inline]
+pub fn end_of_history(f: &Forecast, t: u32, st: &RunState, out: &mut Outcome) {
+    if t != f.last_round {
+        return;
+    }
+    out.history.cost = st.cost();
+    out.history.lever_uses.copy_from_slice(&out.lever_uses);
+    out.history.event_counts.copy_from_slice(&out.event_counts);
+}
+
 fn breaks(scn: &Scenario, fact: &Fact, t: u32, st: &RunState) -> bool {
     // "X happened": judged in the fact's round; "X did not happen by the
     // date": in every round up to it.

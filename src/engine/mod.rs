@@ -128,6 +128,7 @@ pub fn simulate<O: Observer>(
         });
         if let Some(f) = &scn.forecast {
             forecast::judge(scn, f, t, st, out);
+            forecast::end_of_history(f, t, st, out);
             if out.rejected.is_some() && t >= f.check_until {
                 break;
             }
@@ -151,6 +152,9 @@ fn start_outcome(out: &mut Outcome, types: &[DrawnType; 2]) {
     out.ratifications = 0;
     out.rejected = None;
     out.broken.iter_mut().for_each(|b| *b = false);
+    out.history.cost = [0.0; 2];
+    out.history.lever_uses.iter_mut().for_each(|c| *c = 0);
+    out.history.event_counts.iter_mut().for_each(|c| *c = 0);
 }
 
 /// A round ended with talks still open: strategies see it, time passes.
@@ -181,8 +185,15 @@ fn settle(scn: &Scenario, st: &RunState, out: &mut Outcome) {
             st.last_no_deal[side]
         };
         out.utility[side] = s.costs.discount_pow * value - s.costs.total / p.bn_per_util;
-        out.cost[side] = s.costs.total;
+        // With a forecast, costs count from its first round on.
+        out.cost[side] = s.costs.total - out.history.cost[side];
         out.support[side] = s.politics.support;
+    }
+    for (n, h) in out.lever_uses.iter_mut().zip(&out.history.lever_uses) {
+        *n -= h;
+    }
+    for (n, h) in out.event_counts.iter_mut().zip(&out.history.event_counts) {
+        *n -= h;
     }
     if let Some((pr, k)) = st.deal {
         for (i, (v, is)) in out.terms.iter_mut().zip(&scn.issues).enumerate() {

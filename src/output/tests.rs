@@ -95,6 +95,7 @@ fn outcome(kind: OutcomeKind, end_round: u32, amount: f64) -> Outcome {
         reservation: [0.2, 0.2],
         rejected: None,
         broken: vec![],
+        history: Default::default(),
         lever_uses: vec![],
         event_counts: vec![],
         ratifications: 1,

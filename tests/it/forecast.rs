@@ -302,7 +302,12 @@ fn kept_runs_sample_the_posterior_that_enumeration_gives() {
     for &r in &idx {
         let out = runner::replay(scn, RunCoord::new(9, 0, r), &mut ());
         *count.entry(format!("{}", out.reservation[0])).or_insert(0) += 1;
-        assert_eq!(out.event_counts[0], 1, "news is imposed on every run");
+        // news fired in the history of every run (counts from as_of on are 0).
+        assert_eq!(
+            out.history.event_counts[0], 1,
+            "news is imposed on every run"
+        );
+        assert_eq!(out.event_counts[0], 0);
     }
     let p = 1.0 / k as f64;
     let se = (p * (1.0 - p) / n as f64).sqrt();
@@ -408,6 +413,16 @@ fn run_records_the_forecast_in_the_manifest_and_as_of_cuts_the_facts() {
         .nth(1)
         .unwrap()
         .starts_with("13,2025-10-30,200,"));
+    // The summaries count from as_of on: the raid (09-04) and Korea's
+    // swap-line demand (09-15) happened in every kept run, in the history.
+    let summary = read(d.join("summary.csv"));
+    for m in ["event_georgia_raid", "lever_swap_line_demand"] {
+        let row = summary
+            .lines()
+            .find(|l| l.starts_with(&format!("{m},")))
+            .unwrap();
+        assert_eq!(row.split(',').nth(2), Some("0"), "{row}");
+    }
 
     let e = scratch("forecast", "run-as-of");
     let out = bin()
