@@ -316,7 +316,7 @@ pub fn default_min_acceptance() -> f64 {
 /// | kind | keys |
 /// |---|---|
 /// | `event` | `event` (a name), `fired` (bool): it fired in the round of `date`, or (false) in no round up to it; `mode` |
-/// | `lever` | `lever` (a name), `used` (bool): it was carried out in the round of `date`, or (false) in no round up to it; `mode` |
+/// | `lever` | `lever` (a name), `used` (bool): it was carried out in the round of `date`, or (false) in no round up to it; `threatened` (bool, with `used = false`): a threat was (or no threat was) made with it by then; `mode` |
 /// | `offer` | `side` (a player), `issue`, `value`, `tolerance` >= 0: that side's latest offer on or before `date` put the issue within `tolerance` of `value` (the issue's unit) |
 ///
 /// `mode` is `"impose"` or `"condition"`. Imposed, the coin that decides
@@ -350,6 +350,10 @@ pub struct RawFact {
     /// Whether it was carried out (`lever`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub used: Option<bool>,
+    /// With `used = false`: whether a threat was made with it by `date`
+    /// (`lever`; optional: not observed if absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threatened: Option<bool>,
     /// The player whose offer was seen (`offer`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub side: Option<String>,

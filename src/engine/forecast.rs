@@ -49,7 +49,21 @@ fn breaks(scn: &Scenario, fact: &Fact, t: u32, st: &RunState) -> bool {
     match fact.what {
         FactKind::Open => t <= fact.round && st.end.is_some(),
         FactKind::Event { event, fired } => seen(fired, st.fired.contains(&event)),
-        FactKind::Lever { lever, used } => seen(used, st.used.contains(&lever)),
+        FactKind::Lever {
+            lever,
+            used,
+            threatened,
+        } => {
+            let threats = st.levers[lever].uses;
+            seen(used, st.used.contains(&lever))
+                || match threatened {
+                    // A threat by the fact's round: judged in that round.
+                    Some(true) => t == fact.round && threats == 0,
+                    // No threat in any round up to it.
+                    Some(false) => t <= fact.round && threats > 0,
+                    None => false,
+                }
+        }
         FactKind::Offer {
             side,
             issue,

@@ -87,12 +87,16 @@ pub enum FactKind {
         fired: bool,
     },
     /// The lever was carried out in the fact's round (`used`), or in no
-    /// round up to it.
+    /// round up to it; with `threatened`, a threat was (or no threat was)
+    /// made with it in some round up to the fact's round.
     Lever {
         /// Index into `Scenario::levers`.
         lever: usize,
         /// Carried out (in that round) or not (in any round up to it).
         used: bool,
+        /// With `used = false`: whether its owner made a threat with it
+        /// (the threat was then not carried out); `None`: not observed.
+        threatened: Option<bool>,
     },
     /// The side's latest offer on or before the fact's date put `issue`
     /// within `tolerance` of `value` (in the issue's unit).
@@ -185,8 +189,9 @@ impl Forecast {
     /// The forecast made on an earlier date `d` (start <= d <= as_of) from
     /// the facts known then: a fact that something happened, or an offer
     /// seen, dated after `d` is dropped; a fact that something had not
-    /// happened by a later date holds by `d` too, and is cut to `d`. Facts
-    /// keep their keys (their place in the file).
+    /// happened by a later date holds by `d` too, and is cut to `d` (a
+    /// lever "threatened but not carried out" by a later date keeps only
+    /// "not carried out"). Facts keep their keys (their place in the file).
     pub fn cut(&self, clock: &Clock, d: Date) -> Forecast {
         let last_round = round_until(clock, d);
         let facts: Vec<Fact> = self
@@ -209,11 +214,25 @@ impl Forecast {
                 if happened || !not_by {
                     return None;
                 }
-                // "Not by a later date" (and talks open) hold by d.
+                // "Not by a later date" (and talks open) hold by d; a
+                // threat made by the later date may not have been by d.
                 let date = f.date.min(d);
+                let what = match f.what {
+                    FactKind::Lever {
+                        lever,
+                        used,
+                        threatened: Some(true),
+                    } => FactKind::Lever {
+                        lever,
+                        used,
+                        threatened: None,
+                    },
+                    ref w => w.clone(),
+                };
                 Some(Fact {
                     date,
                     round: round_until(clock, date),
+                    what,
                     ..f.clone()
                 })
             })
@@ -250,12 +269,19 @@ impl Fact {
                     format!("event {n} did not fire by {d}")
                 }
             }
-            FactKind::Lever { lever, used } => {
+            FactKind::Lever {
+                lever,
+                used,
+                threatened,
+            } => {
                 let n = &scn.levers[*lever].name;
-                if *used {
-                    format!("lever {n} carried out on {d}")
-                } else {
-                    format!("lever {n} not carried out by {d}")
+                match (used, threatened) {
+                    (true, _) => format!("lever {n} carried out on {d}"),
+                    (false, None) => format!("lever {n} not carried out by {d}"),
+                    (false, Some(true)) => {
+                        format!("lever {n} threatened but not carried out by {d}")
+                    }
+                    (false, Some(false)) => format!("lever {n} not even threatened by {d}"),
                 }
             }
             FactKind::Offer {

@@ -37,6 +37,7 @@ pub(super) const FACTS: Table<RawFact, Seen> = Table {
             keys: &[
                 Key::required("lever", "a lever name"),
                 Key::required("used", "true or false"),
+                Key::optional("threatened"),
                 Key::optional("mode"),
                 Key::optional("note"),
             ],
@@ -44,8 +45,19 @@ pub(super) const FACTS: Table<RawFact, Seen> = Table {
                 let name = at.get("lever", &f.lever)?;
                 let lever = index(&at.key("lever"), &name, at.cx.levers, "lever")?;
                 let used = at.get("used", &f.used)?;
+                if used && f.threatened.is_some() {
+                    return bad(
+                        at.key("threatened"),
+                        "not used with used = true (a lever carried out was threatened); \
+                         give threatened with used = false",
+                    );
+                }
                 Ok(Seen {
-                    what: FactKind::Lever { lever, used },
+                    what: FactKind::Lever {
+                        lever,
+                        used,
+                        threatened: f.threatened,
+                    },
                     mode: Some(mode(at, f)?.unwrap_or(FactMode::Impose)),
                 })
             },
@@ -227,7 +239,9 @@ fn can_happen(key: &str, what: &FactKind, events: &[Event], levers: &[Lever]) ->
                 ),
             )
         }
-        FactKind::Lever { lever, used: true } if levers[lever].policy == LeverPolicy::Never => bad(
+        FactKind::Lever {
+            lever, used: true, ..
+        } if levers[lever].policy == LeverPolicy::Never => bad(
             k(key, "lever"),
             format!(
                 "the lever '{}' is never used (disabled, or policy never): a fact that it was carried out cannot hold",
@@ -256,6 +270,7 @@ impl Kinded for RawFact {
         ("fired", |f| &mut f.fired),
         ("lever", |f| &mut f.lever),
         ("used", |f| &mut f.used),
+        ("threatened", |f| &mut f.threatened),
         ("side", |f| &mut f.side),
         ("issue", |f| &mut f.issue),
         ("value", |f| &mut f.value),
