@@ -218,11 +218,13 @@ fn the_builtin_forecast_updates_koreas_reservation_upward() {
 }
 
 /// A small scenario whose posterior can be enumerated: `a`'s reservation
-/// is one of five values; `b` concedes linearly and `a` demands its best,
-/// accepting once `b`'s offer beats its reservation (so low types settle
-/// before as_of); nothing else is random but two events: `news` (a coin on
-/// round 1 that hardens `a`, imposed as fired) and `noise` (a hazard of 0.3
-/// a round with no effect, conditioned on not firing by as_of).
+/// is one of five values; both concede linearly towards their reservation
+/// values, and `a` accepts once `b`'s offer beats its reservation (so low
+/// types settle before as_of); `a`'s offer on 01-15 (round 2) is seen
+/// within 0.06 of 0.12, which only some types make; nothing else is random
+/// but two events: `news` (a coin on round 1 that hardens `a`, imposed as
+/// fired) and `noise` (a hazard of 0.3 a round with no effect, conditioned
+/// on not firing by as_of).
 fn small(reservation: &str) -> Loaded {
     let text = format!(
         r#"
@@ -236,7 +238,7 @@ horizon = 10
 [players.a]
 bn_per_util = 10.0
 acceptance = "no_deal"
-strategy = {{ kind = "hardliner" }}
+strategy = {{ kind = "linear" }}
 type = {{ reservation = {reservation} }}
 
 [players.b]
@@ -272,6 +274,14 @@ event = "noise"
 fired = false
 date = "2025-01-24"
 mode = "condition"
+
+[[forecast.facts]]
+kind = "offer"
+side = "a"
+issue = "price"
+value = 0.12
+tolerance = 0.06
+date = "2025-01-15"
 "#
     );
     config::load_str("small.toml", &text).unwrap_or_else(|e| panic!("{e}"))
@@ -305,11 +315,12 @@ fn kept_runs_sample_the_posterior_that_enumeration_gives() {
     }
     let k = kept_values.len();
     assert!(
-        0 < k && k < values.len(),
+        1 < k && k < values.len(),
         "kept types {kept_values:?}: the facts must discriminate"
     );
     // The prior is uniform over the five values, imposing `news` says
-    // nothing about types, and `noise` is independent of them: the
+    // nothing about types, `noise` is independent of them, and the offer
+    // and talks being open keep some types wholly and the others not: the
     // posterior is uniform over the kept values.
     let l = small("{ choice = [0.1, 0.3, 0.5, 0.7, 0.9] }");
     let scn = &l.scenario;
