@@ -3,7 +3,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 
 /// A command running the `standoff` binary built for these tests.
 pub fn bin() -> Command {
@@ -23,4 +23,16 @@ pub fn scratch(group: &str, name: &str) -> PathBuf {
 /// The text of a file; panics naming the file.
 pub fn read(p: impl AsRef<Path>) -> String {
     fs::read_to_string(p.as_ref()).unwrap_or_else(|e| panic!("{}: {e}", p.as_ref().display()))
+}
+
+/// The output of a command that must succeed; panics with its exit code
+/// and stderr otherwise.
+pub fn ok(out: Output) -> Output {
+    assert!(
+        out.status.success(),
+        "exit {:?}\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
 }

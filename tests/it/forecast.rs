@@ -11,7 +11,7 @@ use standoff::model::{FactKind, Scenario};
 use standoff::rng::RunCoord;
 use standoff::runner::{self, Pool, RunSpec};
 
-use crate::common::{bin, read, scratch};
+use crate::common::{bin, ok, read, scratch};
 
 /// The kept runs of `scn` (runs, seed): their replicate (candidate)
 /// indices from runs.csv, and the tally.
@@ -376,7 +376,7 @@ fn forecast_command_writes_a_row_per_date_and_metric_identically_on_1_and_2_thre
     let mut csvs = Vec::new();
     for t in ["1", "2"] {
         let d = scratch("forecast", &format!("cmd{t}"));
-        let out = bin()
+        ok(bin()
             .args([
                 "forecast",
                 "--as-of",
@@ -390,12 +390,7 @@ fn forecast_command_writes_a_row_per_date_and_metric_identically_on_1_and_2_thre
             ])
             .arg(&d)
             .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+            .unwrap());
         csvs.push(read(d.join("forecast.csv")));
         let manifest = read(d.join("manifest.json"));
         assert!(manifest.contains("\"forecasts\""), "{manifest}");
@@ -419,16 +414,11 @@ fn forecast_command_writes_a_row_per_date_and_metric_identically_on_1_and_2_thre
 #[test]
 fn run_records_the_forecast_in_the_manifest_and_as_of_cuts_the_facts() {
     let d = scratch("forecast", "run");
-    let out = bin()
+    ok(bin()
         .args(["run", "--runs", "200", "--quiet", "--out"])
         .arg(&d)
         .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .unwrap());
     let m: serde_json::Value = serde_json::from_str(&read(d.join("manifest.json"))).unwrap();
     let f = &m["forecast"];
     assert_eq!(f["as_of"], "2025-10-27");
@@ -453,7 +443,7 @@ fn run_records_the_forecast_in_the_manifest_and_as_of_cuts_the_facts() {
     }
 
     let e = scratch("forecast", "run-as-of");
-    let out = bin()
+    ok(bin()
         .args([
             "run",
             "--runs",
@@ -465,12 +455,7 @@ fn run_records_the_forecast_in_the_manifest_and_as_of_cuts_the_facts() {
         ])
         .arg(&e)
         .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .unwrap());
     let m: serde_json::Value = serde_json::from_str(&read(e.join("manifest.json"))).unwrap();
     let facts = m["forecast"]["facts"].as_array().unwrap();
     // Open, the raid and Japan's MOU (09-04), and the three "not by 10-27"
@@ -541,16 +526,11 @@ fn japan_runs_by_name_and_scenarios_lists_both() {
         "{list}"
     );
     let d = scratch("forecast", "japan");
-    let out = bin()
+    ok(bin()
         .args(["run", "japan_us_2025", "--runs", "200", "--quiet", "--out"])
         .arg(&d)
         .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .unwrap());
     let m = read(d.join("manifest.json"));
     assert!(m.contains("\"scenario\": \"japan_us_2025\""), "{m}");
 }
@@ -566,7 +546,7 @@ fn a_sweep_of_a_forecast_keeps_the_runs_asked_for_at_each_point() {
     )
     .unwrap();
     for threads in ["1", "2"] {
-        let out = bin()
+        ok(bin()
             .args([
                 "sweep",
                 "--runs-csv",
@@ -578,12 +558,7 @@ fn a_sweep_of_a_forecast_keeps_the_runs_asked_for_at_each_point() {
             .arg(d.join(format!("out{threads}")))
             .arg(d.join("s.toml"))
             .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+            .unwrap());
     }
     for p in ["0", "1"] {
         let rows = read(d.join("out1/points").join(p).join("runs.csv"));

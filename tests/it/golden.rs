@@ -7,7 +7,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::common::{bin, scratch};
+use crate::common::{bin, ok, scratch};
 
 const RUNS: &str = "3000";
 const SEED: &str = "11";
@@ -49,7 +49,7 @@ fn check(name: &str, got: &[u8]) {
 /// `replay_run`, each golden file named with `prefix`.
 fn pin(prefix: &str, runs: &str, extra: &[&str], replay_run: &str) {
     let dir = scratch("golden", prefix.trim_end_matches('_'));
-    let out = bin()
+    ok(bin()
         .args([
             "run",
             "--runs",
@@ -64,12 +64,7 @@ fn pin(prefix: &str, runs: &str, extra: &[&str], replay_run: &str) {
         .arg("--out")
         .arg(&dir)
         .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .unwrap());
     let read = |f: &str| fs::read(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
     check(&format!("{prefix}summary.csv"), &read("summary.csv"));
     check(&format!("{prefix}survival.csv"), &read("survival.csv"));
@@ -77,16 +72,11 @@ fn pin(prefix: &str, runs: &str, extra: &[&str], replay_run: &str) {
         &format!("{prefix}runs.csv.fnv"),
         fnv1a(&read("runs.csv")).as_bytes(),
     );
-    let rep = bin()
+    let rep = ok(bin()
         .args(["replay", "--seed", SEED, "--run", replay_run])
         .args(extra)
         .output()
-        .unwrap();
-    assert!(
-        rep.status.success(),
-        "{}",
-        String::from_utf8_lossy(&rep.stderr)
-    );
+        .unwrap());
     check(&format!("{prefix}replay.csv"), &rep.stdout);
     let _ = fs::remove_dir_all(&dir);
 }

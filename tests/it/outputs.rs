@@ -5,10 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use standoff::config;
 
-use crate::common::{bin, read, scratch};
+use crate::common::{bin, ok, read, scratch};
 
 fn run_model(dir: &std::path::Path, runs: &str) {
-    let out = bin()
+    ok(bin()
         .args([
             "run",
             "--no-forecast",
@@ -21,12 +21,7 @@ fn run_model(dir: &std::path::Path, runs: &str) {
         ])
         .arg(dir)
         .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .unwrap());
 }
 
 #[test]

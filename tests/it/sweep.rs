@@ -13,7 +13,7 @@ use standoff::config;
 use standoff::runner::{self, PointEvent, PointSpec, Pool, RunSpec};
 use standoff::stats::RunStats;
 
-use crate::common::{bin, read};
+use crate::common::{bin, ok, read};
 
 /// A fresh folder for one test.
 fn tmp(name: &str) -> PathBuf {
@@ -33,16 +33,6 @@ fn sweep(args: &[&str]) -> Output {
         .arg("--quiet")
         .output()
         .unwrap()
-}
-
-fn ok(out: Output) -> Output {
-    assert!(
-        out.status.success(),
-        "exit {:?}\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
 }
 
 fn stderr(out: &Output) -> String {
