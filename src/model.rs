@@ -44,6 +44,9 @@ pub struct Scenario {
     /// The observed history a forecast is conditioned on (none: runs start
     /// from `clock.start` knowing nothing).
     pub forecast: Option<Forecast>,
+    /// Per issue, the power of ten its grid values are written in
+    /// (`Issue::grid_scale`; derived with the offer paths).
+    pub grid_scales: Vec<Option<f64>>,
 }
 
 /// The calendar of a run.
@@ -379,20 +382,35 @@ impl Issue {
         if x.is_nan() || self.hi <= self.lo {
             return if x.is_nan() { x } else { self.lo };
         }
+        self.grid_value_at_scale(x, resolution, self.grid_scale(resolution))
+    }
+
+    /// [`Issue::grid_value`] with the issue's [`Issue::grid_scale`] given
+    /// (precomputed in `Scenario::grid_scales`, for the engine).
+    #[inline]
+    pub fn grid_value_at_scale(&self, x: f64, resolution: u32, scale: Option<f64>) -> f64 {
+        if x.is_nan() || self.hi <= self.lo {
+            return if x.is_nan() { x } else { self.lo };
+        }
         let n = self.steps(resolution) as f64;
         let k = (x * n).round().clamp(0.0, n);
         let v = self.value_at(k / n);
-        let step = (self.hi - self.lo) / n;
-        let decimals = (0..=12).find(|&p| {
-            let scale = 10f64.powi(p);
+        match scale {
+            Some(s) => (v * s).round() / s,
+            None => v,
+        }
+    }
+
+    /// The power of ten that writes every value of the issue's grid as a
+    /// whole number (10^p for the fewest decimals p <= 12 of its ends and
+    /// step), or `None` if there is none.
+    pub fn grid_scale(&self, resolution: u32) -> Option<f64> {
+        let step = (self.hi - self.lo) / self.steps(resolution) as f64;
+        (0..=12).map(|p| 10f64.powi(p)).find(|&scale| {
             [self.lo, self.hi, step]
                 .iter()
                 .all(|y| ((y * scale) - (y * scale).round()).abs() < 1e-6 * scale.max(1.0))
-        });
-        match decimals {
-            Some(p) => (v * 10f64.powi(p)).round() / 10f64.powi(p),
-            None => v,
-        }
+        })
     }
 
     /// Real value of normalised position x.
@@ -803,6 +821,7 @@ impl Scenario {
     /// each path is the weighted-sum frontier (`OfferPath::frontier`).
     pub fn rebuild_paths(&mut self) {
         let r = self.protocol.resolution;
+        self.grid_scales = self.issues.iter().map(|is| is.grid_scale(r)).collect();
         self.paths = if self.is_separable() {
             [
                 OfferPath::build(&self.issues, 0, r),

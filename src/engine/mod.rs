@@ -197,7 +197,8 @@ fn settle(scn: &Scenario, st: &RunState, out: &mut Outcome) {
     }
     if let Some((pr, k)) = st.deal {
         for (i, (v, is)) in out.terms.iter_mut().zip(&scn.issues).enumerate() {
-            *v = is.grid_value(scn.paths[pr].point(k)[i], scn.protocol.resolution);
+            let scale = scn.grid_scales.get(i).copied().flatten();
+            *v = is.grid_value_at_scale(scn.paths[pr].point(k)[i], scn.protocol.resolution, scale);
         }
     }
 }

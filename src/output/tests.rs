@@ -73,6 +73,7 @@ fn scenario() -> Scenario {
         levers: vec![],
         events: vec![],
         forecast: None,
+        grid_scales: Vec::new(),
         protocol: Protocol {
             proposer: ProposerRule::Alternate { first: 0 },
             resolution: 110, // steps of 5: the terms used below (300, 400) are grid points

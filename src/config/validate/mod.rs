@@ -219,6 +219,7 @@ pub(crate) fn scenario(raw: &RawScenario) -> V<Scenario> {
         protocol,
         paths: Default::default(),
         forecast,
+        grid_scales: Vec::new(),
     };
     column_clashes(&s)?;
     s.rebuild_paths();
