@@ -65,7 +65,8 @@ fn runner_bench(c: &mut Criterion) {
                     point: 0,
                     rows: false,
                 };
-                pool.run(&scn, spec, |_| Ok::<(), ()>(()), |_| {}).unwrap()
+                pool.run(&scn, spec, |_| Ok::<(), ()>(()), |_| Ok(()))
+                    .unwrap()
             })
         });
     }

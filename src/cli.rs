@@ -15,8 +15,11 @@ use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 pub mod forecast;
+mod interrupt;
 pub mod sweep;
 mod validate;
+
+pub use interrupt::{Interrupt, Interrupted};
 
 /// standoff: Monte Carlo simulation of coercive bilateral bargaining.
 #[derive(Debug, Parser)]
@@ -105,9 +108,12 @@ pub struct ReplayArgs {
 #[error("{0}")]
 pub struct BadInput(pub String);
 
-/// The exit code for an error: 2 for bad input, 1 otherwise.
+/// The exit code for an error: 128 + the signal for an interruption (130
+/// for SIGINT, 143 for SIGTERM), 2 for bad input, 1 otherwise.
 pub fn exit_code(err: &anyhow::Error) -> i32 {
-    if err
+    if let Some(i) = err.chain().find_map(|e| e.downcast_ref::<Interrupted>()) {
+        i.exit_code()
+    } else if err
         .chain()
         .any(|e| e.is::<ConfigError>() || e.is::<BadInput>())
     {
@@ -216,6 +222,7 @@ fn cmd_run(a: RunArgs) -> Result<()> {
     let metrics = Metrics::new(scn);
     let pool = pool(a.threads)?;
     let out_path = a.out.unwrap_or_else(|| default_out("runs", &scn.name));
+    let interrupt = Interrupt::install().context("installing the SIGINT and SIGTERM handlers")?;
     let dir = OutputDir::create(&out_path)?;
     let started = now_secs();
     let t0 = Instant::now();
@@ -235,19 +242,36 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         point: 0,
         rows: runs_file.is_some(),
     };
+    let mut done = 0;
     let stats = pool.run(
         scn,
         spec,
-        |rows| match runs_file.as_mut() {
-            Some(f) => f.write_all(rows),
-            None => Ok(()),
+        |rows| -> Result<()> {
+            if let Some(f) = runs_file.as_mut() {
+                f.write_all(rows)?;
+            }
+            Ok(())
         },
-        |n| pb.inc(n),
+        |n| {
+            pb.inc(n);
+            done += n;
+            Ok(interrupt.check()?)
+        },
     );
     let ran = match stats {
         Ok(s) => s,
         Err(e) => {
             pb.abandon();
+            // Dropping the unfinished runs.csv removes its .partial file.
+            drop(runs_file);
+            dir.remove_if_empty();
+            if e.is::<Interrupted>() {
+                return Err(e.context(format!(
+                    "stopped after {done} of {} runs; {} holds no output of this run (no .partial file, no manifest); a run does not resume: run it again",
+                    a.runs,
+                    out_path.display()
+                )));
+            }
             return Err(e).context("writing runs.csv");
         }
     };

@@ -117,13 +117,14 @@ impl Pool {
     /// (only if `spec.rows`), then `progress` the number of runs it kept.
     /// Returns the merged statistics of the kept runs and the tally of
     /// candidates (fewer than `spec.runs` kept if the candidates ran out);
-    /// stops at the first error of `write_rows`.
+    /// stops at the first error of `write_rows` or `progress` (so `progress`
+    /// can stop a run at a chunk boundary).
     pub fn run<E>(
         &self,
         scn: &Scenario,
         spec: RunSpec,
         mut write_rows: impl FnMut(&[u8]) -> Result<(), E>,
-        mut progress: impl FnMut(u64),
+        mut progress: impl FnMut(u64) -> Result<(), E>,
     ) -> Result<Ran, E> {
         let metrics = Metrics::new(scn);
         let mut total = RunStats::new(metrics.len(), scn.clock.horizon);
@@ -151,7 +152,7 @@ impl Pool {
                 if spec.rows {
                     write_rows(&chunk.rows)?;
                 }
-                progress(chunk.kept);
+                progress(chunk.kept)?;
                 if tally.kept == spec.runs || hopeless(scn, &tally) {
                     break;
                 }
@@ -177,7 +178,7 @@ impl Pool {
     /// `k` (an index into `points`) gets the chunk's rows (only if `rows`),
     /// and `Done` after the point's last chunk; then `progress` gets the
     /// number of runs the chunk held. Points come in order. Stops at the
-    /// first error of `report`.
+    /// first error of `report` or `progress`.
     pub fn run_points<E>(
         &self,
         points: &[PointSpec<'_>],
@@ -185,7 +186,7 @@ impl Pool {
         master_seed: u64,
         rows: bool,
         mut report: impl FnMut(usize, PointEvent<'_>) -> Result<(), E>,
-        mut progress: impl FnMut(u64),
+        mut progress: impl FnMut(u64) -> Result<(), E>,
     ) -> Result<(), E> {
         if points.iter().any(|p| p.scenario.forecast.is_some()) {
             // Candidates are drawn until enough are kept: point by point.
@@ -250,7 +251,7 @@ impl Pool {
                         report(k, PointEvent::Done(t, tally))?;
                     }
                 }
-                progress(chunk_len(c, runs));
+                progress(chunk_len(c, runs))?;
             }
         }
         Ok(())

@@ -393,7 +393,7 @@ fn monte_carlo(scn: &Scenario, set: &Settings) -> RunStats {
     };
     match set
         .pool
-        .run(scn, spec, |_| Ok::<(), Infallible>(()), |_| {})
+        .run(scn, spec, |_| Ok::<(), Infallible>(()), |_| Ok(()))
     {
         Ok(r) => r.stats,
         Err(e) => match e {},

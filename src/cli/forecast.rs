@@ -122,7 +122,7 @@ pub fn cmd_forecast(a: ForecastArgs) -> Result<()> {
             point: 0,
             rows: false,
         };
-        let ran = match pool.run(scn, spec, |_| Ok::<(), Infallible>(()), |_| {}) {
+        let ran = match pool.run(scn, spec, |_| Ok::<(), Infallible>(()), |_| Ok(())) {
             Ok(r) => r,
             Err(e) => match e {},
         };

@@ -18,7 +18,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use indicatif::ProgressBar;
 
-use super::{default_out, now_secs, pool, progress_bar, BadInput};
+use super::{default_out, now_secs, pool, progress_bar, BadInput, Interrupt, Interrupted};
 use crate::outcome::Metrics;
 use crate::output::{self, AtomicFile, Manifest, OutputDir, RunInfo, RunsCsv};
 use crate::runner::{self, PointEvent, PointSpec, Pool};
@@ -75,9 +75,10 @@ const GROUP: usize = 64;
 /// `k`, the sweep, once exactly `k` points have been written in this
 /// invocation (their files committed), stops as an interruption would
 /// stop it: it writes no more points, no sweep_summary.csv and no
-/// manifest, prints a line saying that it halted to stderr, and sleeps
-/// until it is killed (should nobody kill it, it fails after
-/// [`HALT_WAIT`], still writing nothing). `0` halts before the first
+/// manifest, prints a line saying that it halted to stderr, and waits
+/// for a signal: SIGINT or SIGTERM then ends it as they end any sweep
+/// (should no signal come, it fails after [`HALT_WAIT`], still writing
+/// nothing). `0` halts before the first
 /// point; a `k` larger than the number of points to run never halts.
 /// Unset, it changes nothing.
 pub const HALT_AFTER_POINTS: &str = "STANDOFF_TEST_HALT_AFTER_POINTS";
@@ -110,15 +111,18 @@ fn halt_after_points() -> Result<Option<usize>> {
 }
 
 /// The test hook's halt, once `written` points are written: says so and
-/// waits to be killed; the error if nobody kills it.
-fn halt(pb: &ProgressBar, written: usize) -> anyhow::Error {
+/// waits for a signal; the error if none comes.
+fn halt(pb: &ProgressBar, written: usize, interrupt: &Interrupt) -> anyhow::Error {
     pb.abandon();
     eprintln!(
         "standoff: halted after {written} points were written ({HALT_AFTER_POINTS} is set); waiting to be killed"
     );
     let t0 = Instant::now();
     while t0.elapsed() < HALT_WAIT {
-        std::thread::sleep(Duration::from_millis(100));
+        if let Err(i) = interrupt.check() {
+            return i.into();
+        }
+        std::thread::sleep(Duration::from_millis(20));
     }
     anyhow::anyhow!(
         "halted by {HALT_AFTER_POINTS} and not killed within {} s",
@@ -251,6 +255,7 @@ fn execute(
     fresh: bool,
 ) -> Result<()> {
     let quiet = how.quiet;
+    let interrupt = Interrupt::install().context("installing the SIGINT and SIGTERM handlers")?;
     let started = now_secs();
     let t0 = Instant::now();
     let root = dir.path().to_path_buf();
@@ -263,8 +268,21 @@ fn execute(
     let pb = progress_bar(pending.len() as u64 * state.replicates, quiet, "runs");
     // Points written so far by this invocation (for the test hook).
     let mut written = 0usize;
+    // What an interruption says: what was done, and how to resume.
+    let stopped = |e: anyhow::Error, written: usize| {
+        if !e.is::<Interrupted>() {
+            return e.context("writing the sweep's point files");
+        }
+        let done = points.len() - pending.len() + written;
+        e.context(format!(
+            "stopped with {done} of {} points written in {} (no .partial file, no sweep_summary.csv, no manifest); resume with `standoff sweep --resume {}`",
+            points.len(),
+            root.display(),
+            root.display()
+        ))
+    };
     if how.halt_after_points == Some(written) {
-        return Err(halt(&pb, written));
+        return Err(stopped(halt(&pb, written, &interrupt), written));
     }
     for group in pending.chunks(GROUP) {
         let scenarios = group
@@ -323,17 +341,22 @@ fn execute(
                         write_bytes(dir, &store::point_file(p.index), &bytes)?;
                         written += 1;
                         if how.halt_after_points == Some(written) {
-                            return Err(halt(&pb, written));
+                            return Err(halt(&pb, written, &interrupt));
                         }
                     }
                 }
                 Ok(())
             },
-            |n| pb.inc(n),
+            |n| {
+                pb.inc(n);
+                Ok(interrupt.check()?)
+            },
         );
         if let Err(e) = result {
             pb.abandon();
-            return Err(e).context("writing the sweep's point files");
+            // Dropping an unfinished points/I/runs.csv removes its .partial file.
+            drop(runs_file);
+            return Err(stopped(e, written));
         }
     }
     pb.finish_and_clear();

@@ -41,6 +41,22 @@ pub enum ConfigError {
     },
 }
 
+/// The most characters of a value from the file that a message echoes.
+pub const MAX_ECHO: usize = 80;
+
+/// `s` as echoed in a message: at most [`MAX_ECHO`] characters, cut with
+/// "…" and the full length (a 5 KB string is not worth repeating).
+pub fn clip(s: &str) -> String {
+    match s.char_indices().nth(MAX_ECHO) {
+        None => s.to_string(),
+        Some((at, _)) => format!("{}… ({} characters)", &s[..at], s.chars().count()),
+    }
+}
+
+/// The longest message [`ConfigError::Key`] shows: a backstop, should a
+/// message echo more than its values.
+const MAX_MESSAGE: usize = 600;
+
 struct Located<'a> {
     file: &'a str,
     line: Option<usize>,
@@ -55,9 +71,13 @@ impl fmt::Display for Located<'_> {
             write!(f, ":{l}")?;
         }
         if !self.key.is_empty() {
-            write!(f, ": {}", self.key)?;
+            let segs: Vec<String> = self.key.split('.').map(clip).collect();
+            write!(f, ": {}", segs.join("."))?;
         }
-        write!(f, ": {}", self.message)
+        match self.message.char_indices().nth(MAX_MESSAGE) {
+            None => write!(f, ": {}", self.message),
+            Some((at, _)) => write!(f, ": {}…", &self.message[..at]),
+        }
     }
 }
 
@@ -159,6 +179,7 @@ pub(crate) fn reword(msg: &str) -> SerdeProblem {
             } else {
                 format!("one of {expected}")
             };
+            let field = clip(field);
             return SerdeProblem::Unknown(format!("unknown key '{field}'; expected {expected}"));
         }
     }
@@ -199,14 +220,19 @@ fn expected_name(e: &str) -> String {
 fn found_name(f: &str) -> String {
     for p in ["floating point ", "integer ", "boolean ", "character "] {
         if let Some(v) = f.strip_prefix(p) {
-            return v.replace('`', "");
+            return clip(&v.replace('`', ""));
         }
     }
     match f {
         "map" => "a table".into(),
         "sequence" => "an array".into(),
-        _ if f.starts_with("string ") => f.replacen("string ", "the string ", 1),
-        _ => f.replace('`', "'"),
+        _ => match f.strip_prefix("string ") {
+            Some(v) => match v.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
+                Some(inner) => format!("the string \"{}\"", clip(inner)),
+                None => format!("the string {}", clip(v)),
+            },
+            None => clip(&f.replace('`', "'")),
+        },
     }
 }
 

@@ -37,7 +37,7 @@ use toml_edit::{DocumentMut, ImDocument, Item, Table, Value};
 use crate::date::Date;
 use crate::model::Scenario;
 
-pub use error::ConfigError;
+pub use error::{clip, ConfigError, MAX_ECHO};
 use error::{reword, SerdeProblem};
 use locate::SpanIndex;
 pub use raw::RawScenario;
@@ -465,7 +465,7 @@ pub(crate) fn version_problem(
         Some(item) => {
             let found = item.as_value().map_or_else(
                 || "a table".to_string(),
-                |v| v.to_string().trim().to_string(),
+                |v| error::clip(v.to_string().trim()),
             );
             Some(format!(
                 "expected {expected} (the {format} this build reads), found {found}"

@@ -516,3 +516,25 @@ fn exposure_pricing_errors_name_key_and_line() {
     ));
     assert!(e.to_string().contains("cap"), "{e}");
 }
+
+#[test]
+fn messages_echo_at_most_80_characters_of_a_long_value() {
+    let long = "x".repeat(5000);
+    let cases = [
+        MINIMAL.replace("kind = \"linear\"", &format!("kind = \"{long}\"")),
+        MINIMAL.replace("prefers = \"low\"", &format!("prefers = \"{long}\"")),
+        MINIMAL.replace("start = \"2025-01-01\"", &format!("start = \"{long}\"")),
+        MINIMAL.replace("horizon = 10", &format!("horizon = \"{long}\"")),
+        MINIMAL.replace("name = \"minimal\"", &format!("name = \"{long}!\"")),
+        MINIMAL.replace("version = 1", &format!("version = \"{long}\"")),
+        MINIMAL.replace("[issues.price]", &format!("[issues.price]\n{long} = 1")),
+    ];
+    for text in cases {
+        let msg = err(&text).to_string();
+        assert!(
+            msg.len() < 400 && msg.contains("characters)"),
+            "{} bytes: {msg}",
+            msg.len()
+        );
+    }
+}

@@ -8,13 +8,16 @@ use std::path::{Path, PathBuf};
 
 /// A file being written as `<name>.partial`, renamed to `<name>` by [`commit`](Self::commit).
 ///
-/// Dropped without `commit`, it leaves the `.partial` file (never a file
-/// under the final name).
+/// Dropped without `commit` (an error, an interruption), it removes its
+/// `.partial` file, so a failed or interrupted run leaves no half-written
+/// file behind (and never a file under the final name). Only a process
+/// killed outright (SIGKILL, a power cut) leaves a `.partial`.
 #[derive(Debug)]
 pub struct AtomicFile {
     path: PathBuf,
     partial: PathBuf,
-    w: BufWriter<File>,
+    /// The open `.partial` file; `None` once committed.
+    w: Option<BufWriter<File>>,
 }
 
 impl AtomicFile {
@@ -30,7 +33,7 @@ impl AtomicFile {
         Ok(AtomicFile {
             path: path.to_path_buf(),
             partial,
-            w: BufWriter::with_capacity(1 << 16, f),
+            w: Some(BufWriter::with_capacity(1 << 16, f)),
         })
     }
 
@@ -41,41 +44,71 @@ impl AtomicFile {
 
     /// Closes and removes the `.partial` file (for output that must not
     /// stand, e.g. a forecast that kept too few runs).
-    pub fn discard(self) -> Result<(), OutputError> {
-        let AtomicFile { partial, w, .. } = self;
-        drop(w.into_inner().ok());
-        fs::remove_file(&partial).map_err(|source| OutputError::Io {
-            path: partial.clone(),
+    pub fn discard(mut self) -> Result<(), OutputError> {
+        if let Some(w) = self.w.take() {
+            let (f, _) = w.into_parts();
+            drop(f);
+        }
+        fs::remove_file(&self.partial).map_err(|source| OutputError::Io {
+            path: self.partial.clone(),
             source,
         })
     }
 
     /// Flushes, syncs and renames the `.partial` file to its final name.
-    pub fn commit(self) -> Result<(), OutputError> {
+    /// On failure the `.partial` file is removed.
+    pub fn commit(mut self) -> Result<(), OutputError> {
         let io_err = |source| OutputError::Io {
             path: self.partial.clone(),
             source,
         };
-        let f = self.w.into_inner().map_err(|e| io_err(e.into_error()))?;
-        f.sync_all().map_err(io_err)?;
-        drop(f);
-        fs::rename(&self.partial, &self.path).map_err(|source| OutputError::Rename {
-            from: self.partial.clone(),
-            to: self.path.clone(),
-            source,
-        })
+        let Some(w) = self.w.take() else {
+            return Ok(());
+        };
+        let renamed = match w.into_inner() {
+            Err(e) => Err(io_err(e.into_error())),
+            Ok(f) => f.sync_all().map_err(io_err).and_then(|()| {
+                drop(f);
+                fs::rename(&self.partial, &self.path).map_err(|source| OutputError::Rename {
+                    from: self.partial.clone(),
+                    to: self.path.clone(),
+                    source,
+                })
+            }),
+        };
+        if renamed.is_err() {
+            let _ = fs::remove_file(&self.partial);
+        }
+        renamed
+    }
+
+    fn writer(&mut self) -> io::Result<&mut BufWriter<File>> {
+        self.w
+            .as_mut()
+            .ok_or_else(|| io::Error::other("the file is committed already"))
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if let Some(w) = self.w.take() {
+            // Unwritten buffered bytes are dropped with the file.
+            let (f, _) = w.into_parts();
+            drop(f);
+            let _ = fs::remove_file(&self.partial);
+        }
     }
 }
 
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.w.write(buf)
+        self.writer()?.write(buf)
     }
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        self.w.write_all(buf)
+        self.writer()?.write_all(buf)
     }
     fn flush(&mut self) -> io::Result<()> {
-        self.w.flush()
+        self.writer()?.flush()
     }
 }
 

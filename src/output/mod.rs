@@ -4,9 +4,9 @@
 //! into place only once fully written ([`AtomicFile::commit`]); the manifest
 //! is written last, with `complete: true`. So a file under its final name is
 //! always complete, and a directory whose `manifest.json` says `complete` holds
-//! a finished run. An interrupted run leaves `.partial` files behind (they are
-//! not removed: an `AtomicFile` dropped without `commit` keeps its `.partial`,
-//! exactly as a killed process would).
+//! a finished run. A run that fails or is interrupted (SIGINT, SIGTERM)
+//! removes its `.partial` files: an `AtomicFile` dropped without `commit`
+//! removes its own. Only a process killed outright leaves one behind.
 //!
 //! Numbers are written with [`format_f64`]: NaN (a metric that does not
 //! apply) is an empty cell, anything else Rust's shortest round-trip `{}`

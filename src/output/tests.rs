@@ -322,14 +322,15 @@ fn writes_all_files_atomically() {
 }
 
 #[test]
-fn uncommitted_files_stay_partial() {
+fn uncommitted_files_are_removed_when_dropped() {
     let path = temp_dir("partial");
     let dir = OutputDir::create(&path).unwrap();
     {
         let mut f = dir.stream("runs.csv").unwrap();
         f.write_all(b"half a file").unwrap();
+        assert_eq!(listing(&path), ["runs.csv.partial"]);
     }
-    assert_eq!(listing(&path), ["runs.csv.partial"]);
+    assert!(listing(&path).is_empty());
     fs::remove_dir_all(&path).unwrap();
 }
 

@@ -12,7 +12,7 @@ use super::{
     VERSION,
 };
 use crate::config::locate::{line_col, SpanIndex};
-use crate::config::{self, ConfigError};
+use crate::config::{self, clip, ConfigError};
 
 /// Parses and validates sweep text; `file` labels it in messages; the base
 /// scenario is loaded as `base` says.
@@ -60,7 +60,10 @@ pub fn parse(file: &str, text: &str, base: BaseSource<'_>) -> Result<Sweep, Swee
             {
                 return Err(key_error(
                     "name",
-                    format!("expected a name of letters, digits, '_' and '-', found \"{n}\""),
+                    format!(
+                        "expected a name of letters, digits, '_' and '-', found \"{}\"",
+                        clip(n)
+                    ),
                 ));
             }
             n.clone()
@@ -109,7 +112,11 @@ pub fn parse(file: &str, text: &str, base: BaseSource<'_>) -> Result<Sweep, Swee
         other => {
             return Err(key_error(
                 "design",
-                format!("expected one of {}, found \"{other}\"", quoted(DESIGNS)),
+                format!(
+                    "expected one of {}, found \"{}\"",
+                    quoted(DESIGNS),
+                    clip(other)
+                ),
             ))
         }
     };
@@ -126,7 +133,11 @@ pub fn parse(file: &str, text: &str, base: BaseSource<'_>) -> Result<Sweep, Swee
         other => {
             return Err(key_error(
                 "seeding",
-                format!("expected one of {}, found \"{other}\"", quoted(SEEDINGS)),
+                format!(
+                    "expected one of {}, found \"{}\"",
+                    quoted(SEEDINGS),
+                    clip(other)
+                ),
             ))
         }
     };
@@ -300,7 +311,7 @@ fn param(
             &k("path"),
             format!(
                 "expected a dotted key of the scenario such as \"levers.visa_review.credibility\", found \"{}\"",
-                rp.path
+                clip(&rp.path)
             ),
         ));
     }

@@ -3,7 +3,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output};
 
 /// A command running the `standoff` binary built for these tests.
 pub fn bin() -> Command {
@@ -35,4 +35,15 @@ pub fn ok(out: Output) -> Output {
         String::from_utf8_lossy(&out.stderr)
     );
     out
+}
+
+/// A child process, killed when dropped: a failing test leaves no running
+/// or halted process behind.
+pub struct KillOnDrop(pub Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }

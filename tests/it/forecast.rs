@@ -37,7 +37,7 @@ fn kept(
                 rows.extend_from_slice(r);
                 Ok(())
             },
-            |_| {},
+            |_| Ok(()),
         )
         .unwrap();
     let text = String::from_utf8(rows.clone()).unwrap();
@@ -204,7 +204,7 @@ fn the_builtin_forecast_updates_koreas_reservation_upward() {
                 rows: false,
             },
             |_| Ok::<(), ()>(()),
-            |_| {},
+            |_| Ok(()),
         )
         .unwrap()
         .stats;

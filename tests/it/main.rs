@@ -15,6 +15,7 @@ mod golden;
 mod invariants;
 mod levers_events;
 mod outputs;
+mod signals;
 mod sweep;
 mod theory;
 mod tidy;

@@ -5,7 +5,7 @@
 use std::fs;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use standoff::cli::sweep::HALT_AFTER_POINTS;
@@ -13,7 +13,7 @@ use standoff::config;
 use standoff::runner::{self, PointEvent, PointSpec, Pool, RunSpec};
 use standoff::stats::RunStats;
 
-use crate::common::{bin, ok, read};
+use crate::common::{bin, ok, read, KillOnDrop};
 
 /// A fresh folder for one test.
 fn tmp(name: &str) -> PathBuf {
@@ -244,17 +244,6 @@ fn a_resumed_sweep_ends_with_the_same_files() {
     assert_same_outputs(&full, &cut);
 }
 
-/// A child process, killed when dropped: a failing test leaves no halted
-/// sweep behind.
-struct KillOnDrop(Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[test]
 fn a_sweep_interrupted_by_sigint_resumes_to_the_same_files() {
     const HALT: usize = 5;
@@ -277,7 +266,8 @@ fn a_sweep_interrupted_by_sigint_resumes_to_the_same_files() {
     );
     let child = &mut guard.0;
     let mut said = String::new();
-    for line in BufReader::new(child.stderr.take().unwrap()).lines() {
+    let mut stderr_rest = BufReader::new(child.stderr.take().unwrap());
+    for line in (&mut stderr_rest).lines() {
         let line = line.unwrap();
         said.push_str(&line);
         said.push('\n');
@@ -289,17 +279,25 @@ fn a_sweep_interrupted_by_sigint_resumes_to_the_same_files() {
         said.contains(&format!("halted after {HALT} points were written")),
         "the sweep did not halt: {said}"
     );
-    // SIGINT, then SIGKILL if SIGINT is ignored (as it is in a process
-    // started in the background by a non-interactive shell).
+    // SIGINT ends the halted sweep as it ends any sweep: exit 130, saying
+    // how to resume (a timeout only so that a broken build cannot hang).
     let pid = child.id().to_string();
     let _ = Command::new("kill").args(["-INT", &pid]).status();
     let t0 = Instant::now();
-    while child.try_wait().unwrap().is_none() && t0.elapsed() < Duration::from_millis(500) {
+    while child.try_wait().unwrap().is_none() && t0.elapsed() < Duration::from_secs(60) {
         std::thread::sleep(Duration::from_millis(5));
     }
     let _ = child.kill();
     let status = child.wait().unwrap();
-    assert!(!status.success(), "{status}");
+    let mut rest = String::new();
+    let _ = std::io::Read::read_to_string(&mut stderr_rest, &mut rest);
+    assert_eq!(status.code(), Some(130), "{status}: {rest}");
+    assert!(
+        rest.contains(&format!("stopped with {HALT} of 12 points written"))
+            && rest.contains("resume with `standoff sweep --resume")
+            && rest.contains("interrupted by SIGINT"),
+        "{rest}"
+    );
     // Exactly the first HALT points are written, nothing half-written, and
     // the folder does not look complete.
     let mut written: Vec<String> = fs::read_dir(cut.join("points"))
@@ -538,7 +536,7 @@ fn run_points_gives_each_point_what_run_gives_it() {
             }
             Ok(())
         },
-        |_| {},
+        |_| Ok(()),
     )
     .unwrap();
     assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), [0, 1, 2]);
@@ -558,7 +556,7 @@ fn run_points_gives_each_point_what_run_gives_it() {
                     want_rows.extend_from_slice(r);
                     Ok(())
                 },
-                |_| {},
+                |_| Ok(()),
             )
             .unwrap()
             .stats;

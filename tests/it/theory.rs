@@ -296,7 +296,7 @@ fn unused_fearon_parameters_move_offer_and_war_rate_as_fearon_says() {
                 rows: false,
             },
             |_| Ok::<(), std::convert::Infallible>(()),
-            |_| {},
+            |_| Ok(()),
         )
         .unwrap()
         .stats;
@@ -462,7 +462,7 @@ fn new_strategies_run_in_the_2025_scenario() {
                     rows: false,
                 },
                 |_| Ok::<(), std::convert::Infallible>(()),
-                |_| {},
+                |_| Ok(()),
             )
             .unwrap()
             .stats;

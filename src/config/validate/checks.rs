@@ -1,6 +1,7 @@
 //! Checks of single values: ranges, choices and names.
 
 use super::{bad, list, V};
+use crate::config::error::clip;
 
 pub(super) fn finite(key: &str, v: f64, expected: &str) -> V<f64> {
     if v.is_finite() {
@@ -66,7 +67,11 @@ pub(super) fn one_of<'a>(key: &str, v: &str, what: &str, allowed: &[&'a str]) ->
         Some(a) => Ok(a),
         None => bad(
             key,
-            format!("unknown {what} '{v}'; expected one of {}", list(allowed)),
+            format!(
+                "unknown {what} '{}'; expected one of {}",
+                clip(v),
+                list(allowed)
+            ),
         ),
     }
 }
@@ -83,7 +88,7 @@ pub(super) fn name(key: &str, v: &str, what: &str) -> V<()> {
             key,
             format!(
                 "expected a {what} name of letters, digits, '_' and '-', found \"{}\"",
-                v.escape_default()
+                clip(&v.escape_default().to_string())
             ),
         )
     }

@@ -22,7 +22,7 @@ impl Cal {
                 key,
                 format!(
                     "expected a date \"YYYY-MM-DD\" from 0001-01-01 to 9999-12-31, found \"{}\"",
-                    d.0.escape_default()
+                    crate::config::error::clip(&d.0.escape_default().to_string())
                 ),
             ),
         }

@@ -45,7 +45,11 @@ pub(super) fn exposure(base: &str, x: &RawExposure, issues: &[&str]) -> V<Exposu
             Some(i) => Ok(i),
             None => bad(
                 kk,
-                format!("unknown issue '{n}'; expected one of {}", list(issues)),
+                format!(
+                    "unknown issue '{}'; expected one of {}",
+                    crate::config::clip(n),
+                    list(issues)
+                ),
             ),
         }
     };

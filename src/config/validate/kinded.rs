@@ -263,7 +263,7 @@ impl<R: Kinded, M> Table<R, M> {
                 format!(
                     "unknown {} '{}'; expected one of {}",
                     self.what,
-                    raw.kind(),
+                    crate::config::error::clip(raw.kind()),
                     kinds.join(", ")
                 ),
             );

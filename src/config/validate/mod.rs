@@ -235,7 +235,11 @@ impl Players<'_> {
             Some(i) => Ok(i),
             None => bad(
                 key,
-                format!("unknown player '{n}'; expected one of {}", list(self.0)),
+                format!(
+                    "unknown player '{}'; expected one of {}",
+                    crate::config::clip(n),
+                    list(self.0)
+                ),
             ),
         }
     }

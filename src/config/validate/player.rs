@@ -193,7 +193,11 @@ pub(super) fn exposure_pricing(
             let names: Vec<&str> = issues.iter().map(|is| is.name.as_str()).collect();
             return bad(
                 key,
-                format!("unknown issue '{n}'; expected one of {}", list(&names)),
+                format!(
+                    "unknown issue '{}'; expected one of {}",
+                    crate::config::clip(n),
+                    list(&names)
+                ),
             );
         };
         if committed.contains(&i) {
