@@ -34,7 +34,7 @@ pub use tables::{
     forecast_rows, histogram_rows, summary_rows, survival_rows, RunsCsv, SummaryRow, DEFAULT_BINS,
     FORECAST_HEADER, FORECAST_QUANTILES, HISTOGRAM_HEADER, SUMMARY_HEADER, SURVIVAL_HEADER,
 };
-pub use trace::TraceCsv;
+pub use trace::{trace_header, TraceCsv};
 
 /// Errors of the output boundary; every message names the path (or stream).
 #[derive(Debug, thiserror::Error)]
@@ -93,6 +93,20 @@ pub enum OutputError {
         /// The cause (a closed pipe stays recognisable as an `io::Error`).
         source: io::Error,
     },
+}
+
+/// Every list of names a scenario's outputs hold, each of which must be
+/// without repeats: the header of runs.csv, the metric names (the rows of
+/// summary.csv and histograms.csv) and the header of the replay trace, with
+/// the file each is in. Config validation refuses a scenario whose names
+/// (issues, players, levers, events) make a name repeat in any of them.
+pub fn column_sets(scn: &crate::model::Scenario) -> [(&'static str, Vec<String>); 3] {
+    let metrics = crate::outcome::Metrics::new(scn);
+    [
+        ("runs.csv", RunsCsv::header(&metrics)),
+        ("summary.csv", metrics.names().to_vec()),
+        ("the replay trace", trace::trace_header(scn)),
+    ]
 }
 
 /// Formats a number for a CSV cell: NaN → empty; otherwise Rust's shortest

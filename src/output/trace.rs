@@ -29,22 +29,27 @@ fn trace_err(e: csv::Error) -> OutputError {
     OutputError::Trace { source }
 }
 
+/// The header of a scenario's trace ([`TraceCsv`]).
+pub fn trace_header(scn: &Scenario) -> Vec<String> {
+    let p = &scn.players;
+    let mut h: Vec<String> = ["round", "date", "proposer"].map(String::from).to_vec();
+    h.extend(scn.issues.iter().map(|i| i.name.clone()));
+    h.extend(p.iter().map(|p| format!("utility_{}", p.name)));
+    h.push("response".into());
+    h.push("levers".into());
+    h.push("events".into());
+    h.extend(p.iter().map(|p| format!("support_{}", p.name)));
+    h.extend(p.iter().map(|p| format!("cost_{}", p.name)));
+    h.extend(p.iter().map(|p| format!("no_deal_{}", p.name)));
+    h.push("outcome".into());
+    h
+}
+
 impl<'a, W: Write> TraceCsv<'a, W> {
     /// A trace writer; writes the header at once.
     pub fn new(scn: &'a Scenario, inner: W) -> Result<Self, OutputError> {
         let mut w = csv::Writer::from_writer(inner);
-        let p = &scn.players;
-        let mut h: Vec<String> = ["round", "date", "proposer"].map(String::from).to_vec();
-        h.extend(scn.issues.iter().map(|i| i.name.clone()));
-        h.extend(p.iter().map(|p| format!("utility_{}", p.name)));
-        h.push("response".into());
-        h.push("levers".into());
-        h.push("events".into());
-        h.extend(p.iter().map(|p| format!("support_{}", p.name)));
-        h.extend(p.iter().map(|p| format!("cost_{}", p.name)));
-        h.extend(p.iter().map(|p| format!("no_deal_{}", p.name)));
-        h.push("outcome".into());
-        w.write_record(&h).map_err(trace_err)?;
+        w.write_record(trace_header(scn)).map_err(trace_err)?;
         Ok(TraceCsv {
             scn,
             w,

@@ -262,19 +262,49 @@ struct Cx<'a> {
     pub events: &'a [&'a str],
 }
 
-/// Issue names become columns of runs.csv beside fixed metric columns: they must not clash.
+/// Issue, player, lever and event names become output columns (and
+/// summary rows) beside fixed ones: every list of names an output holds
+/// ([`crate::output::column_sets`]) must be without repeats. A repeat is
+/// reported at the issue (or lever, event, player) whose name makes it.
 fn column_clashes(s: &Scenario) -> V<()> {
-    let names = crate::outcome::metric_names(s);
-    for is in &s.issues {
-        if names.iter().filter(|m| **m == is.name).count() > 1 {
-            return bad(
-                k("issues", &is.name),
-                format!(
-                    "the issue name '{}' clashes with another output column of that name; rename the issue",
-                    is.name
-                ),
-            );
-        }
+    for (file, names) in crate::output::column_sets(s) {
+        let mut seen = std::collections::HashSet::with_capacity(names.len());
+        let Some(dup) = names.iter().find(|n| !seen.insert(n.as_str())) else {
+            continue;
+        };
+        let side = |prefixes: &[&str]| {
+            s.players.iter().find(|p| {
+                prefixes
+                    .iter()
+                    .any(|pre| dup.strip_prefix(pre) == Some(p.name.as_str()))
+            })
+        };
+        let (key, what, name) = if let Some(i) = s.issues.iter().find(|i| &i.name == dup) {
+            (k("issues", &i.name), "issue", &i.name)
+        } else if let Some(l) = s
+            .levers
+            .iter()
+            .find(|l| dup.strip_prefix("lever_") == Some(&l.name))
+        {
+            (k("levers", &l.name), "lever", &l.name)
+        } else if let Some(e) = s
+            .events
+            .iter()
+            .find(|e| dup.strip_prefix("event_") == Some(&e.name))
+        {
+            (k("events", &e.name), "event", &e.name)
+        } else if let Some(p) = side(&["utility_", "cost_", "support_", "reservation_", "no_deal_"])
+        {
+            (k("players", &p.name), "player", &p.name)
+        } else {
+            (String::from("issues"), "issue", dup)
+        };
+        return bad(
+            key,
+            format!(
+                "the {what} name '{name}' clashes with another output column of that name: '{dup}' would appear twice in {file}; rename the {what}"
+            ),
+        );
     }
     Ok(())
 }
