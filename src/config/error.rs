@@ -15,6 +15,14 @@ pub enum ConfigError {
         #[source]
         source: std::io::Error,
     },
+    /// The file is larger than a config or sweep file may be.
+    #[error("{file}: the file is larger than {limit} bytes (1 MiB), the most a config or sweep file may be")]
+    TooLarge {
+        /// The file as given.
+        file: String,
+        /// The limit in bytes.
+        limit: u64,
+    },
     /// The text is not valid TOML.
     #[error("{file}:{line}:{column}: TOML syntax error: {message}")]
     Syntax {
@@ -127,6 +135,7 @@ impl ConfigError {
     pub fn file(&self) -> &str {
         match self {
             ConfigError::Read { file, .. }
+            | ConfigError::TooLarge { file, .. }
             | ConfigError::Syntax { file, .. }
             | ConfigError::Key { file, .. } => file,
         }
@@ -145,7 +154,7 @@ impl ConfigError {
         match self {
             ConfigError::Syntax { line, .. } => Some(*line),
             ConfigError::Key { line, .. } => *line,
-            ConfigError::Read { .. } => None,
+            ConfigError::Read { .. } | ConfigError::TooLarge { .. } => None,
         }
     }
 }

@@ -65,14 +65,43 @@ pub struct Loaded {
     pub scenario: Scenario,
 }
 
-/// Reads and validates a config file; read errors name the file.
-pub fn load_file(path: &Path) -> Result<Loaded, ConfigError> {
+/// The largest config or sweep file read, in bytes (1 MiB: the built-in
+/// scenario, every comment included, is under 40 KB).
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
+
+/// Reads a config or sweep file as text, at most [`MAX_FILE_BYTES`] of it
+/// (so `/dev/zero` or a huge file is refused at once, not read into memory);
+/// errors name the file.
+pub fn read_text(path: &Path) -> Result<String, ConfigError> {
+    use std::io::Read;
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+    let read_err = |source| ConfigError::Read {
         file: file.clone(),
         source,
-    })?;
-    load_str(&file, &text)
+    };
+    let f = std::fs::File::open(path).map_err(read_err)?;
+    let mut bytes = Vec::new();
+    f.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_err)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ConfigError::TooLarge {
+            file,
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        read_err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
+        ))
+    })
+}
+
+/// Reads and validates a config file; read errors name the file.
+pub fn load_file(path: &Path) -> Result<Loaded, ConfigError> {
+    let text = read_text(path)?;
+    load_str(&path.display().to_string(), &text)
 }
 
 /// Parses and validates config text; `file_label` names it in messages.

@@ -227,10 +227,7 @@ pub struct Point {
 /// Reads a sweep file and its base scenario.
 pub fn load(path: &Path) -> Result<Sweep, SweepError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-        file: file.clone(),
-        source,
-    })?;
+    let text = config::read_text(path)?;
     let dir = path.parent().unwrap_or(Path::new(""));
     parse(&file, &text, BaseSource::Resolve(dir))
 }

@@ -248,3 +248,41 @@ fn rejects_a_missing_config_file_and_bad_arguments_with_exit_2() {
     let out = bin().args(["run", "--bogus"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_config_or_sweep_file_over_1_mib_is_refused_with_exit_2_naming_it_and_the_limit() {
+    let d = scratch("big");
+    // /dev/zero never ends: it is refused once 1 MiB has been read.
+    let mut cases = vec![("check", PathBuf::from("/dev/zero"))];
+    let big = d.join("big.toml");
+    let mut text =
+        read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/configs/good/minimal.toml"));
+    text.push_str(&format!("# {}\n", "padding ".repeat(140_000)));
+    fs::write(&big, &text).unwrap();
+    cases.push(("check", big.clone()));
+    cases.push(("run", big.clone()));
+    cases.push(("sweep", big));
+    for (cmd, file) in cases {
+        let mut c = bin();
+        c.args([cmd, file.to_str().unwrap()]);
+        if cmd != "check" {
+            c.arg("--quiet");
+        }
+        let out = c.current_dir(&d).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{cmd} {}: {err}",
+            file.display()
+        );
+        assert!(
+            err.contains(&format!(
+                "{}: the file is larger than 1048576 bytes (1 MiB)",
+                file.display()
+            )),
+            "{cmd}: {err}"
+        );
+    }
+    assert_eq!(fs::read_dir(&d).unwrap().count(), 1, "nothing written");
+}
