@@ -109,3 +109,52 @@ fn a_sweep_grid_too_large_is_refused_before_its_ranges_are_built() {
     );
     assert!(used < 1 << 20, "{used} bytes allocated before the refusal");
 }
+
+/// A scenario of `n` issues (each pulled apart by the two players), with
+/// `protocol.resolution = resolution`.
+fn many_issues(n: usize, resolution: u32) -> String {
+    let mut t = format!(
+        "version = 1\nname = \"many\"\n[clock]\nstart = \"2025-01-01\"\nhorizon = 10\n\
+         [protocol]\nresolution = {resolution}\n\
+         [players.a]\nbn_per_util = 1.0\nstrategy = {{ kind = \"linear\" }}\n\
+         [players.b]\nbn_per_util = 1.0\nstrategy = {{ kind = \"linear\" }}\n"
+    );
+    for i in 0..n {
+        t.push_str(&format!(
+            "[issues.i{i}]\nlo = 0.0\nhi = 1.0\na = {{ weight = 1.0, prefers = \"high\" }}\n\
+             b = {{ weight = {}.0, prefers = \"low\" }}\n",
+            1 + i % 7
+        ));
+    }
+    t
+}
+
+#[test]
+fn too_many_issues_or_too_fine_a_grid_is_refused_before_the_offer_paths_are_built() {
+    // 2,000 issues at resolution 100 would need two paths of 2000 x 200001
+    // values (6.4 GB); 200 issues at resolution 10000, 2 x 3.2 GB.
+    for (n, resolution, want) in [
+        (2000, 100, "expected at most 200 issues"),
+        (200, 10_000, "the offer paths would hold 400000200 values"),
+    ] {
+        let text = many_issues(n, resolution);
+        let before = bytes_of_this_thread();
+        let got = standoff::config::load_str("many.toml", &text);
+        let used = bytes_of_this_thread() - before;
+        let Err(err) = got else {
+            panic!("{n} issues at resolution {resolution} were accepted");
+        };
+        let err = err.to_string();
+        assert!(err.contains(want), "{err}");
+        assert!(
+            used < 256 << 20,
+            "{n} issues: {used} bytes allocated before the refusal"
+        );
+    }
+    // The largest accepted: 200 issues at the default resolution.
+    let text = many_issues(200, 100);
+    let before = bytes_of_this_thread();
+    assert!(standoff::config::load_str("many.toml", &text).is_ok());
+    let used = bytes_of_this_thread() - before;
+    assert!(used < 256 << 20, "{used} bytes to load 200 issues");
+}

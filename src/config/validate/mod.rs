@@ -66,6 +66,13 @@ pub const PROPOSER_RULES: &[&str] = &["alternate", "random"];
 pub const MAX_HORIZON: u32 = 100_000;
 /// Largest allowed `protocol.resolution`.
 pub const MAX_RESOLUTION: u32 = 10_000;
+/// Most issues a scenario may have.
+pub const MAX_ISSUES: usize = 200;
+/// Most values the two offer paths may each hold: issues × points, a point
+/// per grid step of the issues the sides pull apart (plus one). Memory and
+/// the time to build a path grow with it (8 bytes a value): 10^7 is 80 MB
+/// a path.
+pub const MAX_PATH_VALUES: u64 = 10_000_000;
 
 fn k(base: &str, field: &str) -> String {
     if base.is_empty() {
@@ -171,6 +178,15 @@ pub(crate) fn scenario(raw: &RawScenario) -> V<Scenario> {
     let protocol = protocol::protocol(&raw.protocol, &players)?;
 
     let inames: Vec<&str> = raw.issues.names().collect();
+    if let Some(extra) = inames.get(MAX_ISSUES) {
+        return bad(
+            k("issues", extra),
+            format!(
+                "expected at most {MAX_ISSUES} issues ([issues.NAME] tables), found {}",
+                inames.len()
+            ),
+        );
+    }
     let lnames: Vec<&str> = raw.levers.names().collect();
     let enames: Vec<&str> = raw.events.names().collect();
     let cx = Cx {
@@ -222,8 +238,31 @@ pub(crate) fn scenario(raw: &RawScenario) -> V<Scenario> {
         grid_scales: Vec::new(),
     };
     column_clashes(&s)?;
+    path_size(&s)?;
     s.rebuild_paths();
     Ok(s)
+}
+
+/// The offer paths must fit [`MAX_PATH_VALUES`] (checked before they are built).
+fn path_size(s: &Scenario) -> V<()> {
+    let r = s.protocol.resolution;
+    let points: u64 = 1 + s
+        .issues
+        .iter()
+        .filter(|is| is.prefs[0].prefers_high != is.prefs[1].prefers_high)
+        .map(|is| is.steps(r) as u64)
+        .sum::<u64>();
+    let values = points.saturating_mul(s.issues.len() as u64);
+    if values > MAX_PATH_VALUES {
+        return bad(
+            "protocol.resolution",
+            format!(
+                "the offer paths would hold {values} values ({} issues x {points} points: one per grid step of each issue the sides pull apart, at resolution {r} or the issue's steps), expected at most {MAX_PATH_VALUES}; lower protocol.resolution or the issues' steps, or use fewer issues",
+                s.issues.len()
+            ),
+        );
+    }
+    Ok(())
 }
 
 /// Player names, for lookups with good messages.
