@@ -401,9 +401,52 @@ fn parse(label: &str, text: &str, lines: bool) -> Result<(RawScenario, Scenario)
 
     let mut raw: RawScenario =
         toml::from_str(text).map_err(|e| serde_error(label, &idx, lines, &e))?;
+    if let Some(key) = array_for_table(&doc, &raw) {
+        return Err(key_error(&key, ARRAY_FOR_TABLE.to_string()));
+    }
     validate::resolve_defaults(&mut raw);
     let scenario = validate::scenario(&raw).map_err(|b| key_error(&b.key, b.message))?;
     Ok((raw, scenario))
+}
+
+/// The message for [`array_for_table`].
+pub(crate) const ARRAY_FOR_TABLE: &str =
+    "expected a table (named keys, e.g. { kind = \"linear\" } or a [TABLE] header), found an array";
+
+/// The first key of the file that holds an array where the schema has a
+/// table: serde fills a table from an array's elements by position
+/// (`strategy = ["boulware", 0.2]`, `protocol = []`), which a config must
+/// not rely on. Found by walking the file beside the table as deserialised
+/// (`raw`, serialised back).
+pub(crate) fn array_for_table(
+    doc: &ImDocument<&str>,
+    raw: &impl serde::Serialize,
+) -> Option<String> {
+    let schema = toml::Table::try_from(raw).ok()?;
+    walk_arrays(doc.as_table(), &schema, "")
+}
+
+fn walk_arrays(t: &dyn toml_edit::TableLike, schema: &toml::Table, prefix: &str) -> Option<String> {
+    for (k, item) in t.iter() {
+        let Some(toml::Value::Table(sub)) = schema.get(k) else {
+            continue;
+        };
+        let path = if prefix.is_empty() {
+            k.to_string()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        if item.is_array() || item.is_array_of_tables() {
+            return Some(path);
+        }
+        if let Some(found) = item
+            .as_table_like()
+            .and_then(|inner| walk_arrays(inner, sub, &path))
+        {
+            return Some(found);
+        }
+    }
+    None
 }
 
 fn serde_error(label: &str, idx: &SpanIndex, lines: bool, e: &toml::de::Error) -> ConfigError {

@@ -50,6 +50,9 @@ pub fn parse(file: &str, text: &str, base: BaseSource<'_>) -> Result<Sweep, Swee
             message: e.message().trim().replace('`', "'"),
         }
     })?;
+    if let Some(key) = crate::config::array_for_table(&doc, &raw) {
+        return Err(key_error(&key, crate::config::ARRAY_FOR_TABLE.to_string()));
+    }
 
     let name = match &raw.name {
         Some(n) => {
