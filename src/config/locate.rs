@@ -159,14 +159,21 @@ impl SpanIndex {
         best.map(|(e, _)| e.path.as_str())
     }
 
-    /// The path of the table whose span starts at `at` (a serde "missing
-    /// field" error points there); None means the root table.
+    /// The path of the table a serde "missing field" error at `at` is
+    /// about: the table whose span starts there, or else the table whose
+    /// key is there (a table with no header of its own, made by dotted keys
+    /// or by its sub-tables' headers, such as `players.b` in
+    /// `[players.b.strategy]`); None means the root table.
     pub(crate) fn table_at(&self, at: usize) -> Option<&str> {
-        self.entries
-            .iter()
-            .filter(|e| e.table && e.value.as_ref().is_some_and(|r| r.start == at))
-            .map(|e| e.path.as_str())
-            .max_by_key(|p| p.len())
+        let deepest = |f: &dyn Fn(&Entry) -> bool| {
+            self.entries
+                .iter()
+                .filter(|e| e.table && f(e))
+                .map(|e| e.path.as_str())
+                .max_by_key(|p| p.len())
+        };
+        deepest(&|e| e.value.as_ref().is_some_and(|r| r.start == at))
+            .or_else(|| deepest(&|e| e.key.as_ref().is_some_and(|r| contains(r, at))))
     }
 }
 
