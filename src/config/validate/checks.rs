@@ -3,9 +3,29 @@
 use super::{bad, list, V};
 use crate::config::error::clip;
 
+/// The largest magnitude any number of a config may have. Costs are in
+/// USD bn (1e12 bn is ten thousand times world output) and issue values in
+/// their units; beyond it, sums over rounds and products of values can
+/// overflow to inf in the outputs.
+pub const MAX_MAGNITUDE: f64 = 1e12;
+
+/// `Err` if `v` is finite but larger in magnitude than [`MAX_MAGNITUDE`].
+fn magnitude(key: &str, v: f64, what: &str) -> V<f64> {
+    if v.abs() <= MAX_MAGNITUDE {
+        Ok(v)
+    } else {
+        bad(
+            key,
+            format!(
+                "expected {what} of magnitude at most {MAX_MAGNITUDE:e} (larger values overflow the outputs), found {v:e}"
+            ),
+        )
+    }
+}
+
 pub(super) fn finite(key: &str, v: f64, expected: &str) -> V<f64> {
     if v.is_finite() {
-        Ok(v)
+        magnitude(key, v, expected)
     } else {
         bad(key, format!("expected {expected}, found {v}"))
     }
@@ -37,7 +57,7 @@ pub(super) fn signed_unit(key: &str, v: f64, what: &str) -> V<f64> {
 
 pub(super) fn cost(key: &str, v: f64) -> V<f64> {
     if v.is_finite() && v >= 0.0 {
-        Ok(v)
+        magnitude(key, v, "a cost (USD bn)")
     } else {
         bad(
             key,
@@ -48,7 +68,7 @@ pub(super) fn cost(key: &str, v: f64) -> V<f64> {
 
 pub(super) fn nonneg(key: &str, v: f64, what: &str) -> V<f64> {
     if v.is_finite() && v >= 0.0 {
-        Ok(v)
+        magnitude(key, v, what)
     } else {
         bad(key, format!("expected {what} >= 0, found {v}"))
     }
@@ -56,7 +76,7 @@ pub(super) fn nonneg(key: &str, v: f64, what: &str) -> V<f64> {
 
 pub(super) fn positive(key: &str, v: f64, what: &str) -> V<f64> {
     if v.is_finite() && v > 0.0 {
-        Ok(v)
+        magnitude(key, v, what)
     } else {
         bad(key, format!("expected {what} > 0, found {v}"))
     }

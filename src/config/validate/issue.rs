@@ -75,8 +75,8 @@ fn issue(base: &str, n: &str, is: &RawIssue, players: &Players) -> V<Issue> {
                 ),
             );
         };
-        let weight = nonneg(&k(&pk, "weight"), p.weight, "a weight")?;
-        if weight > MAX_WEIGHT {
+        let weight = p.weight;
+        if weight.is_finite() && weight > MAX_WEIGHT {
             // Weights are relative; a sum past f64's range would zero them all.
             return bad(
                 k(&pk, "weight"),
@@ -85,6 +85,7 @@ fn issue(base: &str, n: &str, is: &RawIssue, players: &Players) -> V<Issue> {
                 ),
             );
         }
+        let weight = nonneg(&k(&pk, "weight"), weight, "a weight")?;
         let prefers_high = one_of(
             &k(&pk, "prefers"),
             &p.prefers,

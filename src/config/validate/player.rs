@@ -11,8 +11,20 @@ use super::kinds::STRATEGIES;
 use super::{bad, k, list, Cx, ACCEPTANCE_RULES, V};
 use crate::config::raw::{RawExposurePricing, RawPlayer};
 
+/// The smallest `bn_per_util` (a util is worth at least USD 1,000).
+pub const MIN_BN_PER_UTIL: f64 = 1e-6;
+
 pub(super) fn player(base: &str, pname: &str, p: &RawPlayer, cx: &Cx) -> V<Player> {
     let bn_per_util = positive(&k(base, "bn_per_util"), p.bn_per_util, "USD bn per util")?;
+    if bn_per_util < MIN_BN_PER_UTIL {
+        // Costs are divided by it: a tiny scale turns any cost into inf utility.
+        return bad(
+            k(base, "bn_per_util"),
+            format!(
+                "expected USD bn per util of at least {MIN_BN_PER_UTIL:e} (costs are divided by it; smaller values overflow the utilities), found {bn_per_util:e}"
+            ),
+        );
+    }
     let discount = p.discount;
     if !(discount.is_finite() && discount > 0.0 && discount <= 1.0) {
         return bad(
