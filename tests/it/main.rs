@@ -11,6 +11,7 @@ mod config_cases;
 mod draws;
 mod forecast;
 mod frontier;
+mod fuzz;
 mod golden;
 mod invariants;
 mod levers_events;
