@@ -4,7 +4,7 @@
 
 use crate::config::{self, ConfigError, Loaded};
 use crate::outcome::Metrics;
-use crate::output::{Manifest, OutputDir, RunInfo, RunsCsv, TraceCsv};
+use crate::output::{Manifest, OutputDir, OutputError, RunInfo, RunsCsv, TraceCsv};
 use crate::rng::RunCoord;
 use crate::runner::{self, Pool, PoolError, RunSpec};
 use anyhow::{Context, Result};
@@ -113,10 +113,11 @@ pub struct BadInput(pub String);
 pub fn exit_code(err: &anyhow::Error) -> i32 {
     if let Some(i) = err.chain().find_map(|e| e.downcast_ref::<Interrupted>()) {
         i.exit_code()
-    } else if err
-        .chain()
-        .any(|e| e.is::<ConfigError>() || e.is::<BadInput>())
-    {
+    } else if err.chain().any(|e| {
+        e.is::<ConfigError>()
+            || e.is::<BadInput>()
+            || matches!(e.downcast_ref(), Some(OutputError::NotEmpty { .. }))
+    }) {
         2
     } else {
         1
@@ -223,7 +224,7 @@ fn cmd_run(a: RunArgs) -> Result<()> {
     let pool = pool(a.threads)?;
     let out_path = a.out.unwrap_or_else(|| default_out("runs", &scn.name));
     let interrupt = Interrupt::install().context("installing the SIGINT and SIGTERM handlers")?;
-    let dir = OutputDir::create(&out_path)?;
+    let dir = OutputDir::create_new(&out_path)?;
     let started = now_secs();
     let t0 = Instant::now();
     let mut runs_file = if a.no_runs_csv {

@@ -166,7 +166,7 @@ fn start(a: SweepArgs, how: Behaviour) -> Result<()> {
         ))
         .into());
     }
-    let dir = OutputDir::create(&out)?;
+    let dir = OutputDir::create_new(&out)?;
     let state = State::new(&sw, seed, replicates, a.runs_csv, points.len());
     write_bytes(&dir, store::SWEEP_COPY, sw.text.as_bytes())?;
     write_bytes(&dir, store::BASE_COPY, sw.base.text.as_bytes())?;

@@ -158,6 +158,30 @@ impl OutputDir {
         }
     }
 
+    /// Like [`OutputDir::create`], but fails with [`OutputError::NotEmpty`]
+    /// if the directory exists and holds anything: a new run or sweep
+    /// never writes over an earlier one's files.
+    pub fn create_new(path: impl AsRef<Path>) -> Result<OutputDir, OutputError> {
+        let path = path.as_ref().to_path_buf();
+        if path.is_dir() {
+            let mut entries = path.read_dir().map_err(|source| OutputError::CreateDir {
+                path: path.clone(),
+                source,
+            })?;
+            if let Some(first) = entries.next() {
+                let first = first
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                return Err(OutputError::NotEmpty {
+                    path,
+                    first,
+                    more: entries.count(),
+                });
+            }
+        }
+        OutputDir::create(path)
+    }
+
     /// The directory.
     pub fn path(&self) -> &Path {
         &self.path

@@ -45,6 +45,17 @@ pub enum OutputError {
         /// The path.
         path: PathBuf,
     },
+    /// The output directory exists and holds files (outputs are never
+    /// written over: a stale file could sit beside a new manifest).
+    #[error("{}: the output folder is not empty (it holds {first}{}); choose another folder (--out) or empty it", path.display(), if *more > 0 { format!(" and {more} more") } else { String::new() })]
+    NotEmpty {
+        /// The folder.
+        path: PathBuf,
+        /// One of its entries.
+        first: String,
+        /// How many other entries it holds.
+        more: usize,
+    },
     /// The output directory cannot be created.
     #[error("cannot create output directory {}", path.display())]
     CreateDir {

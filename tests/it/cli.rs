@@ -286,3 +286,68 @@ fn a_config_or_sweep_file_over_1_mib_is_refused_with_exit_2_naming_it_and_the_li
     }
     assert_eq!(fs::read_dir(&d).unwrap().count(), 1, "nothing written");
 }
+
+#[test]
+fn run_and_sweep_refuse_a_non_empty_out_folder_with_exit_2_and_leave_it_alone() {
+    let d = scratch("not_empty");
+    let out = d.join("out");
+    run_builtin(&out, 40, 1, 1, &[]);
+    let before: Vec<(String, String)> = {
+        let mut v: Vec<_> = fs::read_dir(&out)
+            .unwrap()
+            .map(|e| {
+                let p = e.unwrap().path();
+                (p.display().to_string(), read(&p))
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    // A second run (here without runs.csv, which would have left the first
+    // run's runs.csv beside the new manifest) is refused.
+    let o = out.to_str().unwrap();
+    let second = bin()
+        .args([
+            "run",
+            "--runs",
+            "30",
+            "--quiet",
+            "--no-runs-csv",
+            "--out",
+            o,
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert_eq!(second.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!("{o}: the output folder is not empty")),
+        "{err}"
+    );
+    // So is a sweep into a folder that is not a sweep's.
+    let s = d.join("s.toml");
+    fs::write(
+        &s,
+        "version = 1\ndesign = \"grid\"\nreplicates = 10\n[[param]]\npath = \"players.korea.delay_cost\"\nvalues = [0.1]\n",
+    )
+    .unwrap();
+    let sw = bin()
+        .args(["sweep", s.to_str().unwrap(), "--quiet", "--out", o])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&sw.stderr);
+    assert_eq!(sw.status.code(), Some(2), "{err}");
+    assert!(err.contains("the output folder is not empty"), "{err}");
+    let after: Vec<(String, String)> = {
+        let mut v: Vec<_> = fs::read_dir(&out)
+            .unwrap()
+            .map(|e| {
+                let p = e.unwrap().path();
+                (p.display().to_string(), read(&p))
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    assert!(before == after, "the folder was changed");
+}
