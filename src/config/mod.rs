@@ -375,7 +375,54 @@ pub fn set_path(
     Ok(())
 }
 
+/// Validates a config held as a TOML value as [`from_value`] does, without
+/// building its offer paths: for checking many variants of a scenario
+/// (a sweep's points) before any runs.
+///
+/// The value is deserialised directly (no text round trip); should that
+/// fail, or the file need a message about its shape, the value goes the
+/// way of [`from_value`] for the message that names the key.
+pub fn check_value(file_label: &str, value: toml::Value) -> Result<(), ConfigError> {
+    use serde::Deserialize;
+    let fast = match &value {
+        toml::Value::Table(t) => match RawScenario::deserialize(value.clone()) {
+            Ok(raw) if raw.version == VERSION && array_for_table(t, &raw).is_none() => Some(raw),
+            _ => None,
+        },
+        _ => None,
+    };
+    let Some(mut raw) = fast else {
+        let text = match value {
+            toml::Value::Table(t) => toml::to_string(&t).map_err(|e| {
+                ConfigError::at_key(file_label, "", format!("cannot serialise the config: {e}"))
+            })?,
+            other => {
+                return Err(ConfigError::expected(
+                    file_label,
+                    "",
+                    "a table at the top of the config",
+                    format!("a {}", other.type_str()),
+                ))
+            }
+        };
+        return parse_with(file_label, &text, false, false).map(|_| ());
+    };
+    validate::resolve_defaults(&mut raw);
+    validate::unbuilt(&raw)
+        .map(|_| ())
+        .map_err(|b| ConfigError::at_key(file_label, b.key, b.message))
+}
+
 fn parse(label: &str, text: &str, lines: bool) -> Result<(RawScenario, Scenario), ConfigError> {
+    parse_with(label, text, lines, true)
+}
+
+fn parse_with(
+    label: &str,
+    text: &str,
+    lines: bool,
+    paths: bool,
+) -> Result<(RawScenario, Scenario), ConfigError> {
     let doc = ImDocument::parse(text).map_err(|e| {
         let (line, column) = locate::line_col(text, e.span().map_or(0, |s| s.start));
         ConfigError::Syntax {
@@ -401,11 +448,18 @@ fn parse(label: &str, text: &str, lines: bool) -> Result<(RawScenario, Scenario)
 
     let mut raw: RawScenario =
         toml::from_str(text).map_err(|e| serde_error(label, &idx, lines, &e))?;
-    if let Some(key) = array_for_table(&doc, &raw) {
+    let input: toml::Table =
+        toml::from_str(text).map_err(|e| serde_error(label, &idx, lines, &e))?;
+    if let Some(key) = array_for_table(&input, &raw) {
         return Err(key_error(&key, ARRAY_FOR_TABLE.to_string()));
     }
     validate::resolve_defaults(&mut raw);
-    let scenario = validate::scenario(&raw).map_err(|b| key_error(&b.key, b.message))?;
+    let check = if paths {
+        validate::scenario
+    } else {
+        validate::unbuilt
+    };
+    let scenario = check(&raw).map_err(|b| key_error(&b.key, b.message))?;
     Ok((raw, scenario))
 }
 
@@ -418,16 +472,13 @@ pub(crate) const ARRAY_FOR_TABLE: &str =
 /// (`strategy = ["boulware", 0.2]`, `protocol = []`), which a config must
 /// not rely on. Found by walking the file beside the table as deserialised
 /// (`raw`, serialised back).
-pub(crate) fn array_for_table(
-    doc: &ImDocument<&str>,
-    raw: &impl serde::Serialize,
-) -> Option<String> {
+pub(crate) fn array_for_table(input: &toml::Table, raw: &impl serde::Serialize) -> Option<String> {
     let schema = toml::Table::try_from(raw).ok()?;
-    walk_arrays(doc.as_table(), &schema, "")
+    walk_arrays(input, &schema, "")
 }
 
-fn walk_arrays(t: &dyn toml_edit::TableLike, schema: &toml::Table, prefix: &str) -> Option<String> {
-    for (k, item) in t.iter() {
+fn walk_arrays(t: &toml::Table, schema: &toml::Table, prefix: &str) -> Option<String> {
+    for (k, item) in t {
         let Some(toml::Value::Table(sub)) = schema.get(k) else {
             continue;
         };
@@ -436,14 +487,14 @@ fn walk_arrays(t: &dyn toml_edit::TableLike, schema: &toml::Table, prefix: &str)
         } else {
             format!("{prefix}.{k}")
         };
-        if item.is_array() || item.is_array_of_tables() {
-            return Some(path);
-        }
-        if let Some(found) = item
-            .as_table_like()
-            .and_then(|inner| walk_arrays(inner, sub, &path))
-        {
-            return Some(found);
+        match item {
+            toml::Value::Array(_) => return Some(path),
+            toml::Value::Table(inner) => {
+                if let Some(found) = walk_arrays(inner, sub, &path) {
+                    return Some(found);
+                }
+            }
+            _ => {}
         }
     }
     None

@@ -50,7 +50,8 @@ pub fn parse(file: &str, text: &str, base: BaseSource<'_>) -> Result<Sweep, Swee
             message: e.message().trim().replace('`', "'"),
         }
     })?;
-    if let Some(key) = crate::config::array_for_table(&doc, &raw) {
+    let input: toml::Table = toml::from_str(text).unwrap_or_default();
+    if let Some(key) = crate::config::array_for_table(&input, &raw) {
         return Err(key_error(&key, crate::config::ARRAY_FOR_TABLE.to_string()));
     }
 
@@ -166,7 +167,7 @@ pub fn parse(file: &str, text: &str, base: BaseSource<'_>) -> Result<Sweep, Swee
         if written.is_none_or(|t| t > MAX_POINTS) {
             return Err(key_error(
                 "param",
-                format!("the grid has more than {MAX_POINTS} points"),
+                format!("the grid has more than {MAX_POINTS} points, the most a sweep may have"),
             ));
         }
     }
@@ -212,7 +213,9 @@ pub fn parse(file: &str, text: &str, base: BaseSource<'_>) -> Result<Sweep, Swee
             if total.is_none_or(|t| t > MAX_POINTS) {
                 return Err(key_error(
                     "param",
-                    format!("the grid has more than {MAX_POINTS} points"),
+                    format!(
+                        "the grid has more than {MAX_POINTS} points, the most a sweep may have"
+                    ),
                 ));
             }
         }

@@ -104,7 +104,7 @@ fn a_sweep_grid_too_large_is_refused_before_its_ranges_are_built() {
     };
     let err = err.to_string();
     assert!(
-        err.contains("the grid has more than 1000000 points"),
+        err.contains("the grid has more than 100000 points, the most a sweep may have"),
         "{err}"
     );
     assert!(used < 1 << 20, "{used} bytes allocated before the refusal");

@@ -564,3 +564,24 @@ fn run_points_gives_each_point_what_run_gives_it() {
         assert!(rows == want_rows, "rows of point {k}");
     }
 }
+
+#[test]
+fn a_sweep_of_a_million_points_is_refused_with_exit_2_stating_the_limit() {
+    let d = tmp("million");
+    for (design, body) in [
+        ("grid", "[[param]]\npath = \"players.korea.delay_cost\"\nfrom = 0.0\nto = 1.0\nsteps = 1000\n[[param]]\npath = \"players.us.delay_cost\"\nfrom = 0.0\nto = 1.0\nsteps = 1000\n"),
+        ("random\"\nsamples = 1000000\n#", "[[param]]\npath = \"players.korea.delay_cost\"\nuniform = [0.0, 1.0]\n"),
+    ] {
+        let s = write(&d, "s.toml", &format!("version = 1\ndesign = \"{design}\"\n{body}"));
+        let out = d.join("out");
+        let o = sweep(&[s.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("[1, 100000], found 1000000")
+                || err.contains("more than 100000 points, the most a sweep may have"),
+            "{err}"
+        );
+        assert!(!out.exists(), "nothing written");
+    }
+}

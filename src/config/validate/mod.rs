@@ -117,8 +117,18 @@ fn resolve_protocol(p: &mut RawProtocol, first_player: Option<String>) {
 // ---------------------------------------------------------------------------
 // The scenario.
 
-/// Validates a raw scenario (whose defaults have been resolved) into the model.
+/// Validates a raw scenario (whose defaults have been resolved) into the
+/// model, with its offer paths built.
 pub(crate) fn scenario(raw: &RawScenario) -> V<Scenario> {
+    let mut s = unbuilt(raw)?;
+    s.rebuild_paths();
+    Ok(s)
+}
+
+/// Validates a raw scenario into the model without building its offer
+/// paths (most of the cost of loading a scenario that prices exposure):
+/// enough to know that it is valid, as a sweep's points are checked.
+pub(crate) fn unbuilt(raw: &RawScenario) -> V<Scenario> {
     if raw.version != VERSION {
         return bad(
             "version",
@@ -225,7 +235,7 @@ pub(crate) fn scenario(raw: &RawScenario) -> V<Scenario> {
         None => None,
     };
 
-    let mut s = Scenario {
+    let s = Scenario {
         name: raw.name.clone(),
         clock,
         players: players_arr,
@@ -239,7 +249,6 @@ pub(crate) fn scenario(raw: &RawScenario) -> V<Scenario> {
     };
     column_clashes(&s)?;
     path_size(&s)?;
-    s.rebuild_paths();
     Ok(s)
 }
 
