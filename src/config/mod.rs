@@ -38,7 +38,7 @@ use crate::date::Date;
 use crate::model::Scenario;
 
 pub use error::{clip, ConfigError, MAX_ECHO};
-use error::{reword, SerdeProblem};
+pub(crate) use error::{reword, SerdeProblem};
 use locate::SpanIndex;
 pub use raw::RawScenario;
 pub use validate::{

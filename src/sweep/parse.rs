@@ -41,13 +41,32 @@ pub fn parse(file: &str, text: &str, base: BaseSource<'_>) -> Result<Sweep, Swee
         return Err(key_error("version", message));
     }
     let raw: RawSweep = toml::from_str(text).map_err(|e| {
-        let at = e.span().map(|s| s.start);
-        let key = at.and_then(|a| spans.path_at(a)).unwrap_or("").to_string();
+        let mut at = e.span().map(|s| s.start);
+        let (key, message) = match crate::config::reword(e.message()) {
+            // A missing key is the table's (the error points at the table),
+            // not the first key's of the file.
+            crate::config::SerdeProblem::Missing(field) => {
+                match at.and_then(|a| spans.table_at(a)) {
+                    Some(t) => (
+                        format!("{t}.{field}"),
+                        format!("missing required key '{field}'"),
+                    ),
+                    None => {
+                        at = None;
+                        (field.clone(), format!("missing required key '{field}'"))
+                    }
+                }
+            }
+            _ => (
+                at.and_then(|a| spans.path_at(a)).unwrap_or("").to_string(),
+                e.message().trim().replace('`', "'"),
+            ),
+        };
         ConfigError::Key {
             file: file.to_string(),
             line: at.map(|a| spans.line_of_offset(a)),
             key,
-            message: e.message().trim().replace('`', "'"),
+            message,
         }
     })?;
     let input: toml::Table = toml::from_str(text).unwrap_or_default();

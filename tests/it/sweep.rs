@@ -585,3 +585,24 @@ fn a_sweep_of_a_million_points_is_refused_with_exit_2_stating_the_limit() {
         assert!(!out.exists(), "nothing written");
     }
 }
+
+#[test]
+fn a_missing_key_of_a_sweep_file_is_named_with_its_table() {
+    let d = tmp("missing_key");
+    for (text, want) in [
+        (
+            "version = 1\nreplicates = 10\n[[param]]\npath = \"players.korea.delay_cost\"\nvalues = [0.1]\n",
+            "s.toml: design: missing required key 'design'",
+        ),
+        (
+            "version = 1\ndesign = \"grid\"\n[[param]]\nvalues = [0.1]\n",
+            "s.toml:3: param[0].path: missing required key 'path'",
+        ),
+    ] {
+        let s = write(&d, "s.toml", text);
+        let o = sweep(&[s.to_str().unwrap(), "--out", d.join("out").to_str().unwrap()]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains(want), "{err}");
+    }
+}
