@@ -201,13 +201,21 @@ pub fn now_secs() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
-/// `runs/<name>-<UTC time>`.
+/// `runs/<name>-<UTC time>`, or with `-2`, `-3`, ... added when that
+/// folder exists (two runs in the same second get folders of their own).
 pub fn default_out(prefix: &str, name: &str) -> PathBuf {
     let ts = crate::date::rfc3339_utc(now_secs())
         .replace([':', '-'], "")
         .trim_end_matches('Z')
         .to_string();
-    PathBuf::from(prefix).join(format!("{name}-{ts}"))
+    let base = PathBuf::from(prefix).join(format!("{name}-{ts}"));
+    if !base.exists() {
+        return base;
+    }
+    (2u32..10_000)
+        .map(|k| PathBuf::from(prefix).join(format!("{name}-{ts}-{k}")))
+        .find(|p| !p.exists())
+        .unwrap_or(base)
 }
 
 fn cmd_run(a: RunArgs) -> Result<()> {

@@ -2,7 +2,7 @@
 //! were kept, and the `forecast` command (one forecast per as-of date, into
 //! forecast.csv).
 
-use super::{default_out, load, now_secs, pool, progress_bar, BadInput};
+use super::{default_out, load, now_secs, pool, progress_bar, BadInput, Interrupt};
 use crate::config::{self, Loaded};
 use crate::model::Scenario;
 use crate::outcome::Metrics;
@@ -10,7 +10,6 @@ use crate::output::{forecast_rows, ForecastInfo, Manifest, OutputDir, RunInfo};
 use crate::runner::{self, RunSpec, Tally};
 use anyhow::{Context, Result};
 use clap::Args;
-use std::convert::Infallible;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -109,12 +108,18 @@ pub fn cmd_forecast(a: ForecastArgs) -> Result<()> {
         .map(|d| cut(base.clone(), Some(d.trim()), false))
         .collect::<Result<Vec<_>>>()?;
     let pool = pool(a.threads)?;
+    let out_path = a
+        .out
+        .unwrap_or_else(|| default_out("runs", &format!("{}-forecast", base.scenario.name)));
+    // Refused before any run if it holds anything.
+    let dir = OutputDir::create_new(&out_path)?;
+    let interrupt = Interrupt::install().context("installing the SIGINT and SIGTERM handlers")?;
     let started = now_secs();
     let t0 = Instant::now();
     let pb = progress_bar(cuts.len() as u64, a.quiet, "as-of dates");
     let mut rows = Vec::new();
     let mut infos = Vec::new();
-    for loaded in &cuts {
+    for (i, loaded) in cuts.iter().enumerate() {
         let scn = &loaded.scenario;
         let spec = RunSpec {
             runs: a.runs,
@@ -122,11 +127,23 @@ pub fn cmd_forecast(a: ForecastArgs) -> Result<()> {
             point: 0,
             rows: false,
         };
-        let ran = match pool.run(scn, spec, |_| Ok::<(), Infallible>(()), |_| Ok(())) {
+        let ran = pool.run(scn, spec, |_| Ok(()), |_| interrupt.check());
+        let ran = match ran {
             Ok(r) => r,
-            Err(e) => match e {},
+            Err(e) => {
+                pb.abandon();
+                dir.remove_if_empty();
+                return Err(anyhow::Error::new(e).context(format!(
+                    "stopped during the forecast as of {} ({i} of {} dates done); nothing was written: run it again",
+                    scn.forecast.as_ref().map_or(String::new(), |f| f.as_of.to_string()),
+                    cuts.len()
+                )));
+            }
         };
-        check_kept(&loaded.file, scn, &ran.tally, a.runs)?;
+        if let Err(e) = check_kept(&loaded.file, scn, &ran.tally, a.runs) {
+            dir.remove_if_empty();
+            return Err(e);
+        }
         let metrics = Metrics::new(scn);
         rows.extend(forecast_rows(
             scn,
@@ -138,10 +155,6 @@ pub fn cmd_forecast(a: ForecastArgs) -> Result<()> {
         pb.inc(1);
     }
     pb.finish_and_clear();
-    let out_path = a
-        .out
-        .unwrap_or_else(|| default_out("runs", &format!("{}-forecast", base.scenario.name)));
-    let dir = OutputDir::create(&out_path)?;
     dir.write_forecast(&rows)?;
     let manifest = Manifest::new(
         "forecast",

@@ -155,3 +155,43 @@ fn sigterm_stops_a_sweep_mid_point_with_exit_143_and_says_how_to_resume() {
         "{said}"
     );
 }
+
+#[test]
+fn sigint_stops_a_forecast_with_exit_130_and_writes_nothing() {
+    let d = scratch("forecast");
+    let out = d.join("out");
+    let out_s = out.to_str().unwrap();
+    let args = [
+        "forecast",
+        "--as-of",
+        "2025-09-15,2025-10-27",
+        "--runs",
+        "3000000",
+        "--threads",
+        "2",
+        "--quiet",
+        "--out",
+        out_s,
+    ];
+    // The folder is made (and checked to be empty) before any run.
+    let (status, said) = interrupt(&args, &out, "INT");
+    assert_eq!(status.code(), Some(130), "{said}");
+    assert!(said.contains("nothing was written"), "{said}");
+    assert!(listing(&out).is_empty(), "{:?}", listing(&out));
+    assert!(!out.exists(), "the folder it made is removed");
+}
+
+#[test]
+fn default_output_folders_are_unique_within_a_second() {
+    let d = scratch("default-names");
+    for _ in 0..3 {
+        let st = bin()
+            .args(["run", "--no-forecast", "--runs", "50", "--quiet"])
+            .current_dir(&d)
+            .status()
+            .unwrap();
+        assert!(st.success());
+    }
+    let n = fs::read_dir(d.join("runs")).unwrap().count();
+    assert_eq!(n, 3, "three runs, three folders");
+}
