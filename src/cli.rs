@@ -67,12 +67,9 @@ pub struct RunArgs {
     /// Leave out the scenario's [forecast]: run the model from clock.start ("what if" runs).
     #[arg(long)]
     pub no_forecast: bool,
-    /// Master seed.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
+    /// Seed and threads.
+    #[command(flatten)]
+    pub seeding: Seeding,
     /// Output folder (default: `runs/<scenario>-<UTC time>`).
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -82,6 +79,17 @@ pub struct RunArgs {
     /// Do not write runs.csv (summaries then use memory independent of --runs).
     #[arg(long)]
     pub no_runs_csv: bool,
+}
+
+/// The master seed and the worker threads of a Monte Carlo command.
+#[derive(Debug, Args)]
+pub struct Seeding {
+    /// Master seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
 }
 
 /// Arguments of `replay`.
@@ -229,7 +237,7 @@ fn cmd_run(a: RunArgs) -> Result<()> {
     )?;
     let scn = &loaded.scenario;
     let metrics = Metrics::new(scn);
-    let pool = pool(a.threads)?;
+    let pool = pool(a.seeding.threads)?;
     let out_path = a.out.unwrap_or_else(|| default_out("runs", &scn.name));
     let interrupt = Interrupt::install().context("installing the SIGINT and SIGTERM handlers")?;
     let dir = OutputDir::create_new(&out_path)?;
@@ -247,7 +255,7 @@ fn cmd_run(a: RunArgs) -> Result<()> {
     let pb = progress_bar(a.runs, a.quiet, "runs");
     let spec = RunSpec {
         runs: a.runs,
-        master_seed: a.seed,
+        master_seed: a.seeding.seed,
         point: 0,
         rows: runs_file.is_some(),
     };
@@ -309,7 +317,7 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         &loaded.file,
         serde_json::to_value(&loaded.raw).context("serialising the resolved config")?,
         RunInfo {
-            master_seed: a.seed,
+            master_seed: a.seeding.seed,
             runs: a.runs,
             threads: pool.threads(),
             chunk_size: runner::CHUNK,

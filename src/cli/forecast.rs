@@ -2,7 +2,7 @@
 //! were kept, and the `forecast` command (one forecast per as-of date, into
 //! forecast.csv).
 
-use super::{default_out, load, now_secs, pool, progress_bar, BadInput, Interrupt};
+use super::{default_out, load, now_secs, pool, progress_bar, BadInput, Interrupt, Seeding};
 use crate::config::{self, Loaded};
 use crate::model::Scenario;
 use crate::outcome::Metrics;
@@ -25,12 +25,9 @@ pub struct ForecastArgs {
     /// Kept runs per date.
     #[arg(long, default_value_t = 10_000)]
     pub runs: u64,
-    /// Master seed.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
+    /// Seed and threads.
+    #[command(flatten)]
+    pub seeding: Seeding,
     /// Output folder (default: `runs/<scenario>-forecast-<UTC time>`).
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -107,7 +104,7 @@ pub fn cmd_forecast(a: ForecastArgs) -> Result<()> {
         .iter()
         .map(|d| cut(base.clone(), Some(d.trim()), false))
         .collect::<Result<Vec<_>>>()?;
-    let pool = pool(a.threads)?;
+    let pool = pool(a.seeding.threads)?;
     let out_path = a
         .out
         .unwrap_or_else(|| default_out("runs", &format!("{}-forecast", base.scenario.name)));
@@ -123,7 +120,7 @@ pub fn cmd_forecast(a: ForecastArgs) -> Result<()> {
         let scn = &loaded.scenario;
         let spec = RunSpec {
             runs: a.runs,
-            master_seed: a.seed,
+            master_seed: a.seeding.seed,
             point: 0,
             rows: false,
         };
@@ -162,7 +159,7 @@ pub fn cmd_forecast(a: ForecastArgs) -> Result<()> {
         &base.file,
         serde_json::to_value(&base.raw).context("serialising the resolved config")?,
         RunInfo {
-            master_seed: a.seed,
+            master_seed: a.seeding.seed,
             runs: a.runs,
             threads: pool.threads(),
             chunk_size: runner::CHUNK,

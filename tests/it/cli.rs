@@ -292,7 +292,8 @@ fn run_and_sweep_refuse_a_non_empty_out_folder_with_exit_2_and_leave_it_alone() 
     let d = scratch("not_empty");
     let out = d.join("out");
     run_builtin(&out, 40, 1, 1, &[]);
-    let before: Vec<(String, String)> = {
+    // Every file of the folder with its contents, in name order.
+    let contents = || -> Vec<(String, String)> {
         let mut v: Vec<_> = fs::read_dir(&out)
             .unwrap()
             .map(|e| {
@@ -303,6 +304,7 @@ fn run_and_sweep_refuse_a_non_empty_out_folder_with_exit_2_and_leave_it_alone() 
         v.sort();
         v
     };
+    let before = contents();
     // A second run (here without runs.csv, which would have left the first
     // run's runs.csv beside the new manifest) is refused.
     let o = out.to_str().unwrap();
@@ -338,16 +340,6 @@ fn run_and_sweep_refuse_a_non_empty_out_folder_with_exit_2_and_leave_it_alone() 
     let err = String::from_utf8_lossy(&sw.stderr);
     assert_eq!(sw.status.code(), Some(2), "{err}");
     assert!(err.contains("the output folder is not empty"), "{err}");
-    let after: Vec<(String, String)> = {
-        let mut v: Vec<_> = fs::read_dir(&out)
-            .unwrap()
-            .map(|e| {
-                let p = e.unwrap().path();
-                (p.display().to_string(), read(&p))
-            })
-            .collect();
-        v.sort();
-        v
-    };
+    let after = contents();
     assert!(before == after, "the folder was changed");
 }
