@@ -9,17 +9,18 @@ use crate::rng::RunCoord;
 use crate::runner::{self, Pool, PoolError, RunSpec};
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 pub mod forecast;
 mod interrupt;
+mod progress;
 pub mod sweep;
 mod validate;
 
 pub use interrupt::{Interrupt, Interrupted};
+pub use progress::Progress;
 
 /// standoff: Monte Carlo simulation of coercive bilateral bargaining.
 #[derive(Debug, Parser)]
@@ -73,7 +74,7 @@ pub struct RunArgs {
     /// Output folder (default: `runs/<scenario>-<UTC time>`).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// No progress bar.
+    /// No progress (bar or lines) and no closing line.
     #[arg(long)]
     pub quiet: bool,
     /// Do not write runs.csv (summaries then use memory independent of --runs).
@@ -187,19 +188,10 @@ pub fn pool(threads: Option<usize>) -> Result<Pool> {
 /// this runs on has cores; results do not depend on the count).
 pub const MAX_THREADS: usize = 1024;
 
-/// A progress bar over `len` units on stderr, hidden when quiet or not a terminal.
-pub fn progress_bar(len: u64, quiet: bool, what: &str) -> ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let pb = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
-    pb.set_style(
-        ProgressStyle::with_template(&format!(
-            "{{spinner}} {what} {{bar:40}} {{pos}}/{{len}} [{{elapsed_precise}} eta {{eta}}]"
-        ))
-        .expect("valid template"),
-    );
-    pb
+/// Progress over `len` units on stderr: a bar on a terminal, plain lines
+/// otherwise, nothing when quiet ([`Progress`]).
+pub fn progress_bar(len: u64, quiet: bool, what: &str) -> Progress {
+    Progress::new(len, quiet, what)
 }
 
 /// Seconds since the UNIX epoch.

@@ -31,7 +31,7 @@ pub struct ForecastArgs {
     /// Output folder (default: `runs/<scenario>-forecast-<UTC time>`).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// No progress bar and no closing line.
+    /// No progress (bar or lines) and no closing line.
     #[arg(long)]
     pub quiet: bool,
 }

@@ -16,7 +16,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use clap::Args;
-use indicatif::ProgressBar;
 
 use super::{default_out, now_secs, pool, progress_bar, BadInput, Interrupt, Interrupted};
 use crate::outcome::Metrics;
@@ -112,7 +111,7 @@ fn halt_after_points() -> Result<Option<usize>> {
 
 /// The test hook's halt, once `written` points are written: says so and
 /// waits for a signal; the error if none comes.
-fn halt(pb: &ProgressBar, written: usize, interrupt: &Interrupt) -> anyhow::Error {
+fn halt(pb: &super::Progress, written: usize, interrupt: &Interrupt) -> anyhow::Error {
     pb.abandon();
     eprintln!(
         "standoff: halted after {written} points were written ({HALT_AFTER_POINTS} is set); waiting to be killed"

@@ -343,3 +343,36 @@ fn run_and_sweep_refuse_a_non_empty_out_folder_with_exit_2_and_leave_it_alone() 
     let after = contents();
     assert!(before == after, "the folder was changed");
 }
+
+#[test]
+fn progress_is_plain_lines_when_stderr_is_not_a_terminal_and_nothing_with_quiet() {
+    let d = scratch("progress");
+    let out = run_ok(&[
+        "run",
+        "--no-forecast",
+        "--runs",
+        "5000",
+        "--out",
+        d.join("a").to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("standoff: runs 5000/5000 (100%)"), "{err}");
+    assert!(
+        err.contains("runs of korea_us_2025"),
+        "the closing line: {err}"
+    );
+    let out = run_ok(&[
+        "run",
+        "--no-forecast",
+        "--runs",
+        "5000",
+        "--quiet",
+        "--out",
+        d.join("b").to_str().unwrap(),
+    ]);
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
