@@ -46,7 +46,7 @@ pub struct SweepArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
-    /// No progress bar and no closing message.
+    /// No progress (bar or lines) and no closing message.
     #[arg(long)]
     pub quiet: bool,
     /// Also write each point's runs as points/I/runs.csv.
