@@ -367,7 +367,7 @@ impl Issue {
     /// The value of the grid point nearest to `v` (the grid of
     /// `steps(resolution)` steps that offers are made on).
     pub fn snap(&self, v: f64, resolution: u32) -> f64 {
-        if v.is_nan() || self.hi <= self.lo {
+        if self.hi <= self.lo {
             return if v.is_nan() { v } else { self.lo };
         }
         self.grid_value((v - self.lo) / (self.hi - self.lo), resolution)
@@ -379,9 +379,6 @@ impl Issue {
     /// decimal: 0.164, not 0.16399999999999998; 930, not 929.9999999999999.
     /// The terms of runs.csv, traces and summaries are these values.
     pub fn grid_value(&self, x: f64, resolution: u32) -> f64 {
-        if x.is_nan() || self.hi <= self.lo {
-            return if x.is_nan() { x } else { self.lo };
-        }
         self.grid_value_at_scale(x, resolution, self.grid_scale(resolution))
     }
 

@@ -132,7 +132,7 @@ impl Pool {
         let candidates = max_candidates(scn, spec.runs);
         let n_chunks = candidates.div_ceil(CHUNK);
         let mut next = 0;
-        while next < n_chunks && tally.kept < spec.runs {
+        'batches: while next < n_chunks {
             let end = (next + BATCH_CHUNKS).min(n_chunks);
             let results: Vec<Chunk> = self.pool.install(|| {
                 (next..end)
@@ -154,11 +154,8 @@ impl Pool {
                 }
                 progress(chunk.kept)?;
                 if tally.kept == spec.runs || hopeless(scn, &tally) {
-                    break;
+                    break 'batches;
                 }
-            }
-            if hopeless(scn, &tally) {
-                break;
             }
             next = end;
         }

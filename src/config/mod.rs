@@ -200,13 +200,10 @@ pub fn drop_forecast(loaded: &Loaded) -> Result<Loaded, ConfigError> {
     load_str(&label, &without_forecast(&loaded.source))
 }
 
-/// The built-in scenario, loaded.
+/// The built-in scenario (the first of [`BUILTINS`]), loaded.
 pub fn builtin() -> Loaded {
-    match load_str(BUILTIN_LABEL, BUILTIN_TOML) {
-        Ok(l) => l,
-        // A unit test loads it, so this is a build defect, not an input error.
-        Err(e) => panic!("the built-in scenario does not validate: {e}"),
-    }
+    let (name, _) = BUILTINS[0];
+    builtin_named(name).unwrap_or_else(|| unreachable!("{name} is in BUILTINS"))
 }
 
 /// The label of the built-in scenario's model ([`builtin_model`]).
@@ -278,22 +275,23 @@ pub fn from_value(
     file_label: &str,
     value: toml::Value,
 ) -> Result<(RawScenario, Scenario), ConfigError> {
-    let table = match value {
-        toml::Value::Table(t) => t,
-        other => {
-            return Err(ConfigError::expected(
-                file_label,
-                "",
-                "a table at the top of the config",
-                format!("a {}", other.type_str()),
-            ))
-        }
-    };
-    // Going through text gives serde errors a span that locates their key.
-    let text = toml::to_string(&table).map_err(|e| {
-        ConfigError::at_key(file_label, "", format!("cannot serialise the config: {e}"))
-    })?;
-    parse(file_label, &text, false)
+    parse(file_label, &value_text(file_label, value)?, false)
+}
+
+/// A config held as a TOML value, as text: going through text gives serde
+/// errors a span that locates their key. The value must be a table.
+fn value_text(file_label: &str, value: toml::Value) -> Result<String, ConfigError> {
+    match value {
+        toml::Value::Table(t) => toml::to_string(&t).map_err(|e| {
+            ConfigError::at_key(file_label, "", format!("cannot serialise the config: {e}"))
+        }),
+        other => Err(ConfigError::expected(
+            file_label,
+            "",
+            "a table at the top of the config",
+            format!("a {}", other.type_str()),
+        )),
+    }
 }
 
 /// The config as resolved (every default filled in), as TOML text that loads
@@ -392,19 +390,7 @@ pub fn check_value(file_label: &str, value: toml::Value) -> Result<(), ConfigErr
         _ => None,
     };
     let Some(mut raw) = fast else {
-        let text = match value {
-            toml::Value::Table(t) => toml::to_string(&t).map_err(|e| {
-                ConfigError::at_key(file_label, "", format!("cannot serialise the config: {e}"))
-            })?,
-            other => {
-                return Err(ConfigError::expected(
-                    file_label,
-                    "",
-                    "a table at the top of the config",
-                    format!("a {}", other.type_str()),
-                ))
-            }
-        };
+        let text = value_text(file_label, value)?;
         return parse_with(file_label, &text, false, false).map(|_| ());
     };
     validate::resolve_defaults(&mut raw);

@@ -77,8 +77,11 @@ fn breaks(scn: &Scenario, fact: &Fact, t: u32, st: &RunState) -> bool {
             if o.last_target.is_nan() {
                 return true; // no offer from that side yet
             }
+            // The position as runs.csv and traces write it (its grid value).
             let x = scn.paths[side].point(o.hint)[issue];
-            (scn.issues[issue].value_at(x) - value).abs() > tolerance
+            let scale = scn.grid_scales.get(issue).copied().flatten();
+            let seen = scn.issues[issue].grid_value_at_scale(x, scn.protocol.resolution, scale);
+            (seen - value).abs() > tolerance
         }
     }
 }

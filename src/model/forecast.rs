@@ -113,6 +113,17 @@ pub enum FactKind {
 }
 
 impl FactKind {
+    /// True for a fact that something happened in one round (an event
+    /// fired, a lever carried out); false for one that something had not
+    /// happened by a date (talks open, an event or lever "not by"), or an
+    /// offer seen.
+    pub fn happened(&self) -> bool {
+        matches!(
+            self,
+            FactKind::Event { fired: true, .. } | FactKind::Lever { used: true, .. }
+        )
+    }
+
     /// The kind's label (`open`, `event`, `lever`, `offer`).
     pub fn label(&self) -> &'static str {
         match self {
@@ -163,27 +174,40 @@ impl Forecast {
                 _ => None,
             })
     }
-}
 
-impl Forecast {
-    /// A forecast made on `d` (`as_of`, at most), with only the open fact
-    /// (keyed `key`): for a scenario without facts.
-    pub fn open_only(clock: &Clock, d: Date, key: &str, min_acceptance: f64) -> Forecast {
-        let last_round = round_until(clock, d);
+    /// A forecast made on `as_of`, whose history is rounds
+    /// `0..=last_round`, from `facts`, the first of which is that talks
+    /// were open; `check_until` is derived from the facts' rounds.
+    pub fn new(
+        as_of: Date,
+        last_round: u32,
+        min_acceptance: f64,
+        facts: Vec<Fact>,
+        cut_from: Option<Date>,
+    ) -> Forecast {
+        let check_until = facts.iter().map(|f| f.round).fold(last_round, u32::max);
         Forecast {
-            as_of: d,
+            as_of,
             last_round,
-            check_until: last_round,
+            check_until,
             min_acceptance,
-            facts: vec![Fact {
-                key: key.to_string(),
-                date: d,
-                round: last_round,
-                mode: FactMode::Condition,
-                what: FactKind::Open,
-            }],
-            cut_from: None,
+            facts,
+            cut_from,
         }
+    }
+
+    /// A forecast made on `d` with only the open fact (keyed `key`): for a
+    /// scenario without facts.
+    pub fn open_only(clock: &Clock, d: Date, key: &str, min_acceptance: f64) -> Forecast {
+        let round = round_until(clock, d);
+        let open = Fact {
+            key: key.to_string(),
+            date: d,
+            round,
+            mode: FactMode::Condition,
+            what: FactKind::Open,
+        };
+        Forecast::new(d, round, min_acceptance, vec![open], None)
     }
 
     /// The forecast made on an earlier date `d` (start <= d <= as_of) from
@@ -193,25 +217,14 @@ impl Forecast {
     /// lever "threatened but not carried out" by a later date keeps only
     /// "not carried out"). Facts keep their keys (their place in the file).
     pub fn cut(&self, clock: &Clock, d: Date) -> Forecast {
-        let last_round = round_until(clock, d);
         let facts: Vec<Fact> = self
             .facts
             .iter()
             .filter_map(|f| {
-                let happened = matches!(
-                    f.what,
-                    FactKind::Event { fired: true, .. } | FactKind::Lever { used: true, .. }
-                );
-                let not_by = matches!(
-                    f.what,
-                    FactKind::Open
-                        | FactKind::Event { fired: false, .. }
-                        | FactKind::Lever { used: false, .. }
-                );
-                if f.date <= d && !matches!(f.what, FactKind::Open) {
+                if f.date <= d && f.what != FactKind::Open {
                     return Some(f.clone());
                 }
-                if happened || !not_by {
+                if f.what.happened() || matches!(f.what, FactKind::Offer { .. }) {
                     return None;
                 }
                 // "Not by a later date" (and talks open) hold by d; a
@@ -237,15 +250,14 @@ impl Forecast {
                 })
             })
             .collect();
-        let check_until = facts.iter().map(|f| f.round).max().unwrap_or(last_round);
-        Forecast {
-            as_of: d,
-            last_round,
-            check_until,
-            min_acceptance: self.min_acceptance,
+        let cut_from = Some(self.cut_from.unwrap_or(self.as_of));
+        Forecast::new(
+            d,
+            round_until(clock, d),
+            self.min_acceptance,
             facts,
-            cut_from: Some(self.cut_from.unwrap_or(self.as_of)),
-        }
+            cut_from,
+        )
     }
 }
 

@@ -414,12 +414,12 @@ pub fn forecast_rows(
         rows.push(row("p_deal_by".into(), date, v, ci, n));
     }
     let horizon_date = scn.clock.date_of(last).to_string();
-    for (name, i) in [
-        ("p_breakdown", metrics.breakdown),
-        ("p_no_deal", metrics.no_deal),
+    let survival = &stats.survival;
+    for (name, counts) in [
+        ("p_breakdown", &survival.breakdowns),
+        ("p_no_deal", &survival.no_deals),
     ] {
-        let k = stats.metrics[i].moments.mean * n as f64;
-        let (v, ci) = share(k.round() as u64, n);
+        let (v, ci) = share(counts.iter().sum(), n);
         rows.push(row(name.into(), horizon_date.clone(), v, ci, n));
     }
     for (is, m) in scn.issues.iter().zip(metrics.terms.clone()) {

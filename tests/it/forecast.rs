@@ -55,12 +55,7 @@ fn kept(
 fn breaks(scn: &Scenario, trace: &[Round], fact: &standoff::model::Fact) -> Option<String> {
     let upto = |r: u32| trace.iter().filter(move |x| x.round <= r);
     let reached = trace.last().is_some_and(|x| x.round >= fact.round);
-    let one_round = matches!(
-        fact.what,
-        FactKind::Event { fired: true, .. }
-            | FactKind::Lever { used: true, .. }
-            | FactKind::Offer { .. }
-    );
+    let one_round = fact.what.happened() || matches!(fact.what, FactKind::Offer { .. });
     if one_round && !reached {
         return None;
     }
@@ -101,7 +96,7 @@ fn breaks(scn: &Scenario, trace: &[Round], fact: &standoff::model::Fact) -> Opti
             match last {
                 None => Some("no offer".into()),
                 Some(x) => {
-                    let v = scn.issues[*issue].value_at(x.offer[*issue]);
+                    let v = scn.issues[*issue].grid_value(x.offer[*issue], scn.protocol.resolution);
                     ((v - value).abs() > *tolerance).then(|| format!("offered {v}"))
                 }
             }

@@ -196,11 +196,7 @@ pub(super) fn forecast(
             FactKind::Event { event, .. } if !root_shock(&events[event]) => FactMode::Condition,
             _ => FactMode::Impose,
         });
-        let happened = matches!(
-            seen.what,
-            FactKind::Event { fired: true, .. } | FactKind::Lever { used: true, .. }
-        );
-        let round = if happened {
+        let round = if seen.what.happened() {
             cal.round_from(date)
         } else {
             cal.round_until(date)
@@ -213,15 +209,7 @@ pub(super) fn forecast(
             what: seen.what,
         });
     }
-    let check_until = facts.iter().map(|f| f.round).max().unwrap_or(last_round);
-    Ok(Forecast {
-        as_of,
-        last_round,
-        check_until,
-        min_acceptance: ma,
-        facts,
-        cut_from: None,
-    })
+    Ok(Forecast::new(as_of, last_round, ma, facts, None))
 }
 
 /// A fact that a disabled event fired or a disabled lever was carried out
