@@ -5,8 +5,8 @@
 
 EXPERIMENT is us_levers, focal_deadline, fx_exposure or korea_vs_japan;
 SWEEP_DIR is the folder written by `standoff sweep` (sweep_summary.csv, and
-points/<i>/runs.csv where the experiment needs runs: every experiment is run
-with --runs-csv). korea_vs_japan has two sweeps, and its SWEEP_DIR holds
+runs.csv where the experiment needs runs: every experiment is run with
+--runs-csv). korea_vs_japan has two sweeps, and its SWEEP_DIR holds
 their folders, korea/ and japan/. Prints the table and a few generated answer lines; no number in
 an experiment's README is typed by hand. Python standard library only.
 """
@@ -42,13 +42,21 @@ def read_summary(d):
     return params, points
 
 
+_RUNS = {}
+
+
 def runs(d, i):
-    """The rows of point i's runs.csv, in replicate order."""
-    path = os.path.join(d, "points", str(i), "runs.csv")
-    if not os.path.exists(path):
-        sys.exit(f"{path} is missing: run the sweep with --runs-csv")
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
+    """The rows of point i in the sweep's runs.csv, in replicate order."""
+    if d not in _RUNS:
+        path = os.path.join(d, "runs.csv")
+        if not os.path.exists(path):
+            sys.exit(f"{path} is missing: run the sweep with --runs-csv")
+        by_point = {}
+        with open(path, newline="") as f:
+            for r in csv.DictReader(f):
+                by_point.setdefault(int(r["point"]), []).append(r)
+        _RUNS[d] = by_point
+    return _RUNS[d].get(i, [])
 
 
 def num(x):

@@ -97,19 +97,26 @@ pub struct Seeding {
 #[derive(Debug, Args)]
 pub struct ReplayArgs {
     /// Scenario file (TOML) or the name of a built-in scenario; the built-in scenario if omitted.
+    #[arg(conflicts_with = "sweep")]
     pub config: Option<PathBuf>,
     /// The forecast date the run was made with (`run --as-of`), if any.
-    #[arg(long, conflicts_with = "no_forecast")]
+    #[arg(long, conflicts_with_all = ["no_forecast", "sweep"])]
     pub as_of: Option<String>,
     /// The run was made with `--no-forecast`.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "sweep")]
     pub no_forecast: bool,
-    /// Master seed of the run.
-    #[arg(long, default_value_t = 1)]
+    /// Master seed of the run (a sweep's is read from its folder).
+    #[arg(long, default_value_t = 1, conflicts_with = "sweep")]
     pub seed: u64,
-    /// Index of the run (the `run` column of runs.csv).
+    /// Index of the run (the `run` column of runs.csv; with --sweep, the `replicate` column).
     #[arg(long)]
     pub run: u64,
+    /// Replay a run of the sweep in this folder (written by `standoff sweep`), at --point.
+    #[arg(long, value_name = "DIR", requires = "point")]
+    pub sweep: Option<PathBuf>,
+    /// With --sweep: the point's index (the `point` column of the sweep's runs.csv).
+    #[arg(long, requires = "sweep")]
+    pub point: Option<usize>,
 }
 
 /// A failure caused by the user's input (exit code 2).
@@ -342,15 +349,21 @@ fn cmd_run(a: RunArgs) -> Result<()> {
 }
 
 fn cmd_replay(a: ReplayArgs) -> Result<()> {
-    let loaded = forecast::cut(
-        load(a.config.as_deref())?,
-        a.as_of.as_deref(),
-        a.no_forecast,
-    )?;
-    let scn = &loaded.scenario;
+    let (scn, coord) = match (&a.sweep, a.point) {
+        (Some(dir), Some(point)) => sweep::replay_point(dir, point, a.run)?,
+        _ => {
+            let loaded = forecast::cut(
+                load(a.config.as_deref())?,
+                a.as_of.as_deref(),
+                a.no_forecast,
+            )?;
+            (loaded.scenario, RunCoord::new(a.seed, 0, a.run))
+        }
+    };
+    let scn = &scn;
     let stdout = std::io::stdout().lock();
     let mut trace = TraceCsv::new(scn, stdout)?;
-    let out = runner::replay(scn, RunCoord::new(a.seed, 0, a.run), &mut trace);
+    let out = runner::replay(scn, coord, &mut trace);
     match (out.rejected, &scn.forecast) {
         (Some(i), Some(f)) => {
             trace.finish("rejected")?;

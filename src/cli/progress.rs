@@ -3,7 +3,7 @@
 //! tenth of the work and at least every 10 seconds; nothing with `--quiet`.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
@@ -21,6 +21,7 @@ pub struct Progress {
 #[derive(Debug)]
 struct Plain {
     what: String,
+    stage: RefCell<String>,
     len: u64,
     pos: Cell<u64>,
     t0: Instant,
@@ -43,6 +44,7 @@ impl Progress {
                 bar: ProgressBar::hidden(),
                 plain: Some(Plain {
                     what: what.to_string(),
+                    stage: RefCell::new(String::new()),
                     len,
                     pos: Cell::new(0),
                     t0: now,
@@ -54,7 +56,7 @@ impl Progress {
         let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
         bar.set_style(
             ProgressStyle::with_template(&format!(
-                "{{spinner}} {what} {{bar:40}} {{percent:>3}}% {{pos}}/{{len}} {{per_sec}} [{{elapsed_precise}} eta {{eta}}]"
+                "{{spinner}} {{msg}}{what} {{bar:40}} {{percent:>3}}% {{pos}}/{{len}} {{per_sec}} [{{elapsed_precise}} eta {{eta}}]"
             ))
             .expect("valid template"),
         );
@@ -80,9 +82,25 @@ impl Progress {
                 100.0 * pos as f64 / p.len as f64
             };
             eprintln!(
-                "standoff: {} {pos}/{} ({pct:.0}%), {secs:.1} s, {rate:.0}/s",
-                p.what, p.len
+                "standoff: {}{} {pos}/{} ({pct:.0}%), {secs:.1} s, {rate:.0}/s",
+                p.stage.borrow(),
+                p.what,
+                p.len
             );
+        }
+    }
+
+    /// Names the stage the work is at (a sweep's `point 3/40`), shown
+    /// before the count on the bar and on plain lines.
+    pub fn set_stage(&self, stage: &str) {
+        let text = if stage.is_empty() {
+            String::new()
+        } else {
+            format!("{stage}, ")
+        };
+        self.bar.set_message(text.clone());
+        if let Some(p) = &self.plain {
+            *p.stage.borrow_mut() = text;
         }
     }
 

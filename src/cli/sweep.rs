@@ -22,7 +22,7 @@ use crate::outcome::Metrics;
 use crate::output::{self, AtomicFile, Manifest, OutputDir, RunInfo, RunsCsv};
 use crate::runner::{self, PointEvent, PointSpec, Pool};
 use crate::sweep::store::{self, State};
-use crate::sweep::{self, BaseSource, Point, Sweep, SweepError};
+use crate::sweep::{self, Point, Sweep, SweepError};
 
 /// Arguments of `sweep`.
 #[derive(Debug, Args)]
@@ -153,7 +153,7 @@ fn start(a: SweepArgs, how: Behaviour) -> Result<()> {
         return Err(BadInput("--runs: expected at least 1, found 0".into()).into());
     }
     let points = sw.points(seed).map_err(bad_input)?;
-    sw.validate(&points).map_err(bad_input)?;
+    let runs_metrics = sw.validate(&points, a.runs_csv).map_err(bad_input)?;
     let pool = pool(a.threads)?;
     let out = a.out.unwrap_or_else(|| default_out("sweeps", &sw.name));
     if store::is_sweep_folder(&out) {
@@ -176,11 +176,11 @@ fn start(a: SweepArgs, how: Behaviour) -> Result<()> {
     )?;
     // The state last: a folder with a state file has its copies.
     write_bytes(&dir, store::STATE, state.to_json().as_bytes())?;
-    execute(&dir, &sw, &state, &points, pool, how, true)
+    execute(&dir, &sw, &state, &points, runs_metrics, pool, how, true)
 }
 
 fn resume(a: SweepArgs, dir_path: &Path, how: Behaviour) -> Result<()> {
-    let (state, sweep_text, base_text) = store::read_folder(dir_path).map_err(bad_input)?;
+    let (state, sw) = sweep::open(dir_path).map_err(bad_input)?;
     if state.version != env!("CARGO_PKG_VERSION") {
         return Err(BadInput(format!(
             "{}: the sweep was started by standoff {}, this is {}: its results would differ; refusing to resume",
@@ -190,15 +190,6 @@ fn resume(a: SweepArgs, dir_path: &Path, how: Behaviour) -> Result<()> {
         ))
         .into());
     }
-    let sw = sweep::parse(
-        &state.sweep_file,
-        &sweep_text,
-        BaseSource::Given {
-            file: &state.base_file,
-            text: &base_text,
-        },
-    )
-    .map_err(bad_input)?;
     if let Some(given) = a.sweep.as_deref() {
         let g = sweep::load(given).map_err(bad_input)?;
         let differs = if g.text != sw.text {
@@ -228,10 +219,44 @@ fn resume(a: SweepArgs, dir_path: &Path, how: Behaviour) -> Result<()> {
         ))
         .into());
     }
-    sw.validate(&points).map_err(bad_input)?;
+    let runs_metrics = sw.validate(&points, state.runs_csv).map_err(bad_input)?;
     let pool = pool(a.threads)?;
     let dir = OutputDir::create(dir_path)?;
-    execute(&dir, &sw, &state, &points, pool, how, false)
+    execute(&dir, &sw, &state, &points, runs_metrics, pool, how, false)
+}
+
+/// The scenario and coordinates of run `run` of point `point` of the sweep
+/// in `dir` (`standoff replay --sweep DIR --point I --run R`).
+pub fn replay_point(
+    dir: &Path,
+    point: usize,
+    run: u64,
+) -> Result<(crate::model::Scenario, crate::rng::RunCoord)> {
+    let (state, sw) = sweep::open(dir).map_err(bad_input)?;
+    let points = sw.points(state.master_seed).map_err(bad_input)?;
+    let Some(p) = points.get(point) else {
+        return Err(BadInput(format!(
+            "--point {point}: the sweep in {} has {} points (0 to {})",
+            dir.display(),
+            points.len(),
+            points.len().saturating_sub(1)
+        ))
+        .into());
+    };
+    let (_, scn) = sw.scenario(p).map_err(bad_input)?;
+    if scn.forecast.is_none() && run >= state.replicates {
+        return Err(BadInput(format!(
+            "--run {run}: the sweep in {} ran {} runs per point (0 to {})",
+            dir.display(),
+            state.replicates,
+            state.replicates - 1
+        ))
+        .into());
+    }
+    Ok((
+        scn,
+        crate::rng::RunCoord::new(state.master_seed, p.rng_point, run),
+    ))
 }
 
 fn write_bytes(dir: &OutputDir, name: &str, bytes: &[u8]) -> Result<()> {
@@ -243,12 +268,15 @@ fn write_bytes(dir: &OutputDir, name: &str, bytes: &[u8]) -> Result<()> {
 }
 
 /// Runs the points (when resuming, only those not finished), then writes
-/// sweep_summary.csv and the manifest.
+/// sweep_summary.csv, runs.csv (with `--runs-csv`: `runs_metrics` are the
+/// metrics every point shares) and the manifest.
+#[allow(clippy::too_many_arguments)]
 fn execute(
     dir: &OutputDir,
     sw: &Sweep,
     state: &State,
     points: &[Point],
+    runs_metrics: Option<Metrics>,
     pool: Pool,
     how: Behaviour,
     fresh: bool,
@@ -260,6 +288,13 @@ fn execute(
     let root = dir.path().to_path_buf();
     OutputDir::create(root.join(store::POINTS_DIR))?;
     let header = store::encode_csv([store::summary_header(sw)])?;
+    let runs_header = match &runs_metrics {
+        Some(m) if state.runs_csv => Some(store::encode_csv([RunsCsv::sweep_header(
+            m,
+            &store::param_columns(sw),
+        )])?),
+        _ => None,
+    };
     let pending: Vec<&Point> = points
         .iter()
         .filter(|p| fresh || !store::point_done(&root, p.index, state.runs_csv))
@@ -283,12 +318,17 @@ fn execute(
     if how.halt_after_points == Some(written) {
         return Err(stopped(halt(&pb, written, &interrupt), written));
     }
+    // "point k/n": the point whose runs are being merged.
+    let stage = |k: usize| pb.set_stage(&format!("point {}/{}", k + 1, pending.len()));
+    stage(0);
     for group in pending.chunks(GROUP) {
-        let scenarios = group
+        let (raws, scenarios): (Vec<_>, Vec<_>) = group
             .iter()
             .map(|p| sw.scenario(p))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(bad_input)?;
+            .map_err(bad_input)?
+            .into_iter()
+            .unzip();
         let specs: Vec<PointSpec<'_>> = group
             .iter()
             .zip(&scenarios)
@@ -299,6 +339,7 @@ fn execute(
             .collect();
         let metrics: Vec<Metrics> = scenarios.iter().map(Metrics::new).collect();
         let mut runs_file: Option<AtomicFile> = None;
+        let mut led = Vec::new();
         let result = pool.run_points(
             &specs,
             state.replicates,
@@ -309,13 +350,15 @@ fn execute(
                 match ev {
                     PointEvent::Rows(rows) => {
                         if runs_file.is_none() {
-                            let d = OutputDir::create(root.join(store::point_dir(p.index)))?;
-                            let mut f = d.stream("runs.csv")?;
-                            f.write_all(&store::encode_csv([RunsCsv::header(&metrics[k])])?)?;
+                            OutputDir::create(root.join(store::point_dir(p.index)))?;
+                            let mut f = dir.stream(&store::point_runs_file(p.index))?;
+                            f.write_all(runs_header.as_deref().unwrap_or_default())?;
                             runs_file = Some(f);
                         }
                         if let Some(f) = runs_file.as_mut() {
-                            f.write_all(rows)?;
+                            led.clear();
+                            RunsCsv::append_led(&mut led, &store::runs_lead(p)?, rows);
+                            f.write_all(&led)?;
                         }
                     }
                     PointEvent::Done(stats, tally) => {
@@ -334,6 +377,12 @@ fn execute(
                         if let Some(f) = runs_file.take() {
                             f.commit()?;
                         }
+                        OutputDir::create(root.join(store::point_dir(p.index)))?;
+                        write_bytes(
+                            dir,
+                            &store::point_scenario_file(p.index),
+                            point_scenario(sw, p, &raws[k]).as_bytes(),
+                        )?;
                         let rows = store::summary_rows_of(p, &scenarios[k], &metrics[k], &stats);
                         let mut bytes = header.clone();
                         bytes.extend(store::encode_csv(rows)?);
@@ -341,6 +390,9 @@ fn execute(
                         written += 1;
                         if how.halt_after_points == Some(written) {
                             return Err(halt(&pb, written, &interrupt));
+                        }
+                        if written < pending.len() {
+                            stage(written);
                         }
                     }
                 }
@@ -365,6 +417,9 @@ fn execute(
         summary.extend(store::read_point_body(&root, p.index, &header).map_err(bad_input)?);
     }
     write_bytes(dir, store::SUMMARY_CSV, &summary)?;
+    if let Some(h) = &runs_header {
+        assemble_runs(dir, points, h)?;
+    }
 
     let mut files: Vec<String> = [
         store::SWEEP_COPY,
@@ -376,11 +431,12 @@ fn execute(
     .to_vec();
     for p in points {
         files.push(store::point_file(p.index));
-        if state.runs_csv {
-            files.push(store::point_runs_file(p.index));
-        }
+        files.push(store::point_scenario_file(p.index));
     }
     files.push(store::SUMMARY_CSV.into());
+    if state.runs_csv {
+        files.push(store::RUNS_CSV.into());
+    }
     files.push(output::MANIFEST.into());
     let config = serde_json::json!({
         "sweep": serde_json::to_value(&sw.raw).context("serialising the sweep")?,
@@ -412,6 +468,43 @@ fn execute(
             pending.len(),
             root.display()
         );
+    }
+    Ok(())
+}
+
+/// The text of `points/<i>/scenario.toml`: a comment saying what the point
+/// is and how its runs are seeded, then its scenario as resolved.
+fn point_scenario(sw: &Sweep, p: &Point, raw: &crate::config::RawScenario) -> String {
+    format!(
+        "# Point {} of the sweep {} ({}), its scenario as resolved (every default filled in).\n\
+         # Its runs draw from the generators at rng_point = {} (sweep_points.csv): replay\n\
+         # run R of it with `standoff replay --sweep DIR --point {} --run R`.\n{}",
+        p.index,
+        sw.file,
+        sw.describe(p),
+        p.rng_point,
+        p.index,
+        crate::config::resolved_toml(raw)
+    )
+}
+
+/// Writes the sweep's runs.csv: `header`, then each point's runs.csv
+/// after its header, in point order (byte for byte, as sweep_summary.csv
+/// is assembled); then removes the points' runs.csv. Already assembled
+/// (a resumed sweep stopped after it), it only removes what is left.
+fn assemble_runs(dir: &OutputDir, points: &[Point], header: &[u8]) -> Result<()> {
+    let root = dir.path();
+    if !store::runs_assembled(root) {
+        let mut f = dir.stream(store::RUNS_CSV)?;
+        f.write_all(header)?;
+        for p in points {
+            let body = store::read_point_runs(root, p.index, header).map_err(bad_input)?;
+            f.write_all(&body)?;
+        }
+        f.commit()?;
+    }
+    for p in points {
+        dir.remove(&store::point_runs_file(p.index))?;
     }
     Ok(())
 }

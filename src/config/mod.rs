@@ -379,8 +379,9 @@ pub fn set_path(
 ///
 /// The value is deserialised directly (no text round trip); should that
 /// fail, or the file need a message about its shape, the value goes the
-/// way of [`from_value`] for the message that names the key.
-pub fn check_value(file_label: &str, value: toml::Value) -> Result<(), ConfigError> {
+/// way of [`from_value`] for the message that names the key. Returns the
+/// scenario without its offer paths (`Scenario::paths` empty).
+pub fn check_value(file_label: &str, value: toml::Value) -> Result<Scenario, ConfigError> {
     use serde::Deserialize;
     let fast = match &value {
         toml::Value::Table(t) => match RawScenario::deserialize(value.clone()) {
@@ -391,12 +392,10 @@ pub fn check_value(file_label: &str, value: toml::Value) -> Result<(), ConfigErr
     };
     let Some(mut raw) = fast else {
         let text = value_text(file_label, value)?;
-        return parse_with(file_label, &text, false, false).map(|_| ());
+        return parse_with(file_label, &text, false, false).map(|(_, s)| s);
     };
     validate::resolve_defaults(&mut raw);
-    validate::unbuilt(&raw)
-        .map(|_| ())
-        .map_err(|b| ConfigError::at_key(file_label, b.key, b.message))
+    validate::unbuilt(&raw).map_err(|b| ConfigError::at_key(file_label, b.key, b.message))
 }
 
 fn parse(label: &str, text: &str, lines: bool) -> Result<(RawScenario, Scenario), ConfigError> {

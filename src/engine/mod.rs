@@ -62,7 +62,11 @@ use strategy::{Bidder, Seen};
 /// (`Issue::grid_value`), not `lo + x (hi − lo)` with its rounding noise
 /// (0.164, not 0.16399999999999998): runs.csv terms and the summaries of
 /// terms change in the last digits.
-pub const RESULTS_VERSION: u32 = 4;
+///
+/// 5: runs.csv names the run's generator coordinates for what they are
+/// (`rng_point`, `rng_stream`, not `point`, `replicate`); every number is
+/// unchanged, only its header differs.
+pub const RESULTS_VERSION: u32 = 5;
 
 /// Reusable buffers for runs of one scenario, and its strategies (with the
 /// tables they derive from it: equilibrium play, Bayesian priors), built once here.

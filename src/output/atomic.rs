@@ -187,6 +187,19 @@ impl OutputDir {
         &self.path
     }
 
+    /// Removes `<dir>/<name>`, a file this directory's command wrote and no
+    /// longer needs (a sweep point's runs.csv once the sweep's is
+    /// assembled); a file already gone is not an error.
+    pub fn remove(&self, name: &str) -> Result<(), OutputError> {
+        let path = self.path.join(name);
+        match fs::remove_file(&path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                Err(OutputError::Io { path, source: e })
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Opens `<dir>/<name>.partial` for writing; `commit` renames it to `<dir>/<name>`.
     pub fn stream(&self, name: &str) -> Result<AtomicFile, OutputError> {
         AtomicFile::create(&self.path.join(name))

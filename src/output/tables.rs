@@ -16,17 +16,22 @@ use std::io::Write;
 
 /// runs.csv: one row per run.
 ///
-/// Columns: `run` (run index: the replicate index, repeated for
-/// compatibility), `master_seed`, `point` (sweep point, 0 for a plain run),
-/// `replicate` (replicate index within the point: with `point` and
-/// `master_seed`, the run's [`RunCoord`]), `outcome` (`deal` | `breakdown` |
-/// `no_deal`), `end_round`, `end_date` (the calendar date of `end_round`),
+/// Columns: `run` (run index: the replicate index), then the run's
+/// [`RunCoord`], named for what they are: `master_seed`, `rng_point` (the
+/// generator's point coordinate: 0 for a plain run, a hash of the point's
+/// values in a per-point-seeded sweep) and `rng_stream` (the generator's
+/// stream, equal to `run`); `outcome` (`deal` | `breakdown` | `no_deal`),
+/// `end_round`, `end_date` (the calendar date of `end_round`),
 /// then every other metric of `outcome::Metrics` in metric order: each
 /// issue's agreed value (empty without a deal), `utility_<player>`,
 /// `cost_<player>` (USD bn), `support_<player>`, `reservation_<player>`,
 /// `lever_<name>` (uses), `event_<name>` (firings), `ratifications`. The
 /// metrics `deal`, `breakdown`, `no_deal` (as `outcome`) and `end_round` are
 /// carried by the fixed columns ([`RunsCsv::in_fixed_columns`]).
+///
+/// A sweep's runs.csv ([`RunsCsv::sweep_header`]) leads with `point` (the
+/// point's index) and its `param.<path>` columns, and calls the run index
+/// `replicate` (the run of that point).
 #[derive(Debug, Clone, Copy)]
 pub struct RunsCsv;
 
@@ -35,8 +40,8 @@ impl RunsCsv {
     pub const FIXED: [&'static str; 7] = [
         "run",
         "master_seed",
-        "point",
-        "replicate",
+        "rng_point",
+        "rng_stream",
         "outcome",
         "end_round",
         "end_date",
@@ -61,6 +66,26 @@ impl RunsCsv {
                 .map(|(_, n)| n.clone()),
         );
         h
+    }
+
+    /// The header of a sweep's runs.csv: `point`, the sweep's parameter
+    /// columns, `replicate`, then [`RunsCsv::header`] after its `run`.
+    pub fn sweep_header(metrics: &Metrics, params: &[String]) -> Vec<String> {
+        let mut h = vec!["point".to_string()];
+        h.extend(params.iter().cloned());
+        h.push("replicate".into());
+        h.extend(Self::header(metrics).into_iter().skip(1));
+        h
+    }
+
+    /// Appends `rows` (lines of [`RunsCsv::append_row`]) to `buf`, each line
+    /// led by `lead` (a sweep point's `point` and parameter cells, joined by
+    /// commas and ending in one): the rows of a sweep's runs.csv.
+    pub fn append_led(buf: &mut Vec<u8>, lead: &[u8], rows: &[u8]) {
+        for line in rows.split_inclusive(|&b| b == b'\n') {
+            buf.extend_from_slice(lead);
+            buf.extend_from_slice(line);
+        }
     }
 
     /// Appends the row of the run at `coord` (terminated by `\n`, like the

@@ -148,10 +148,18 @@ fn runs_header_is_exact() {
     assert_eq!(fixed, ["deal", "breakdown", "no_deal", "end_round"]);
     assert_eq!(
         RunsCsv::header(&m).join(","),
-        "run,master_seed,point,replicate,outcome,end_round,end_date,amount,\
+        "run,master_seed,rng_point,rng_stream,outcome,end_round,end_date,amount,\
          utility_korea,utility_us,cost_korea,cost_us,support_korea,support_us,\
          reservation_korea,reservation_us,ratifications"
     );
+    let params = ["param.a".to_string()];
+    assert_eq!(
+        RunsCsv::sweep_header(&m, &params)[..6].join(","),
+        "point,param.a,replicate,master_seed,rng_point,rng_stream"
+    );
+    let mut led = Vec::new();
+    RunsCsv::append_led(&mut led, b"3,0.5,", b"0,1,2\n1,1,2\n");
+    assert_eq!(led, b"3,0.5,0,1,2\n3,0.5,1,1,2\n");
 }
 
 #[test]

@@ -29,8 +29,10 @@ pub mod store;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use crate::config::raw::RawScenario;
 use crate::config::{self, ConfigError};
 use crate::model::Scenario;
+use crate::outcome::Metrics;
 use crate::output::format_f64;
 use crate::rng::hash::fnv1a64;
 
@@ -89,6 +91,20 @@ pub enum SweepError {
         error: Box<ConfigError>,
         /// How many more points fail.
         others: usize,
+    },
+    /// With runs kept, a point whose runs.csv columns are not point 0's: a
+    /// sweep that changes the scenario's issues, levers or events cannot
+    /// write one runs.csv.
+    #[error("{file}: point {point} ({values}): its runs.csv columns differ from point 0's ({difference}): one runs.csv for the sweep needs the same issues, levers and events at every point; run without --runs-csv")]
+    Columns {
+        /// The sweep file label.
+        file: String,
+        /// The point's index.
+        point: usize,
+        /// The point's `path = value` pairs.
+        values: String,
+        /// The first column that differs.
+        difference: String,
     },
     /// A sweep folder cannot be resumed.
     #[error("{}: {message}", dir.display())]
@@ -234,6 +250,22 @@ pub fn load(path: &Path) -> Result<Sweep, SweepError> {
     parse(&file, &text, BaseSource::Resolve(dir))
 }
 
+/// Opens the sweep kept in a sweep folder (written by `standoff sweep`):
+/// its state, and the sweep parsed from the folder's copies of the sweep
+/// file and its base scenario (checked against the state's hashes).
+pub fn open(dir: &Path) -> Result<(store::State, Sweep), SweepError> {
+    let (state, sweep_text, base_text) = store::read_folder(dir)?;
+    let sw = parse(
+        &state.sweep_file,
+        &sweep_text,
+        BaseSource::Given {
+            file: &state.base_file,
+            text: &base_text,
+        },
+    )?;
+    Ok((state, sw))
+}
+
 /// The canonical text of a value: numbers in Rust's shortest round-trip form
 /// (so `1` and `1.0` agree), strings JSON-quoted, arrays `[a,b]`, tables
 /// `{k=v,...}` with sorted keys. The rng point hashes it.
@@ -359,8 +391,9 @@ impl Sweep {
             .join(", ")
     }
 
-    /// The scenario of a point: the base with the point's values set, validated.
-    pub fn scenario(&self, p: &Point) -> Result<Scenario, SweepError> {
+    /// The scenario of a point: the base with the point's values set,
+    /// validated, with its raw config (every default filled in).
+    pub fn scenario(&self, p: &Point) -> Result<(RawScenario, Scenario), SweepError> {
         self.try_scenario(p).map_err(|error| SweepError::Point {
             file: self.file.clone(),
             point: p.index,
@@ -370,8 +403,8 @@ impl Sweep {
         })
     }
 
-    fn try_scenario(&self, p: &Point) -> Result<Scenario, ConfigError> {
-        config::from_value(&self.base.file, self.point_doc(p)?).map(|(_, s)| s)
+    fn try_scenario(&self, p: &Point) -> Result<(RawScenario, Scenario), ConfigError> {
+        config::from_value(&self.base.file, self.point_doc(p)?)
     }
 
     /// The base scenario's TOML with the point's values set.
@@ -385,30 +418,63 @@ impl Sweep {
 
     /// Validates every point's scenario (without building offer paths: the
     /// runs build them); the error names the first failing point and counts
-    /// the others.
-    pub fn validate(&self, points: &[Point]) -> Result<(), SweepError> {
+    /// the others. With `one_runs_csv` (runs kept), every point must also
+    /// have point 0's runs.csv columns: its metrics are returned.
+    pub fn validate(
+        &self,
+        points: &[Point],
+        one_runs_csv: bool,
+    ) -> Result<Option<Metrics>, SweepError> {
         let mut first: Option<SweepError> = None;
         let mut others = 0;
+        let mut columns: Option<Metrics> = None;
         for p in points {
             let checked = self
                 .point_doc(p)
                 .and_then(|doc| config::check_value(&self.base.file, doc));
-            if let Err(error) = checked {
-                let e = SweepError::Point {
-                    file: self.file.clone(),
-                    point: p.index,
-                    values: self.describe(p),
-                    error: Box::new(error),
-                    others: 0,
-                };
-                match first {
-                    None => first = Some(e),
-                    Some(_) => others += 1,
+            let scn = match checked {
+                Ok(scn) => scn,
+                Err(error) => {
+                    let e = SweepError::Point {
+                        file: self.file.clone(),
+                        point: p.index,
+                        values: self.describe(p),
+                        error: Box::new(error),
+                        others: 0,
+                    };
+                    match first {
+                        None => first = Some(e),
+                        Some(_) => others += 1,
+                    }
+                    continue;
+                }
+            };
+            if !one_runs_csv || first.is_some() {
+                continue;
+            }
+            let m = Metrics::new(&scn);
+            let names = m.names();
+            match &columns {
+                None => columns = Some(m),
+                Some(c) if c.names() == names => {}
+                Some(c) => {
+                    let c = c.names();
+                    let at = c.iter().zip(names).position(|(a, b)| a != b);
+                    let difference = match at {
+                        Some(i) => format!("`{}` where point 0 has `{}`", names[i], c[i]),
+                        None => format!("{} columns, point 0 has {}", names.len(), c.len()),
+                    };
+                    return Err(SweepError::Columns {
+                        file: self.file.clone(),
+                        point: p.index,
+                        values: self.describe(p),
+                        difference,
+                    });
                 }
             }
         }
         match first {
-            None => Ok(()),
+            None => Ok(columns),
             Some(SweepError::Point {
                 file,
                 point,

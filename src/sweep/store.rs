@@ -8,15 +8,18 @@
 //! DIR/sweep_state.json      what resuming needs: seed, replicates, labels, hashes
 //! DIR/sweep_points.csv      the points: point, rng_point, param.<path>...
 //! DIR/points/<i>.csv        point i's summary rows (header as sweep_summary.csv), written when it finishes
-//! DIR/points/<i>/runs.csv   point i's runs (with --runs-csv)
-//! DIR/sweep_summary.csv     all points' rows, in point order (written last but one)
+//! DIR/points/<i>/scenario.toml  point i's scenario as resolved (every default filled in)
+//! DIR/points/<i>/runs.csv   point i's runs (with --runs-csv; header as runs.csv), until runs.csv is assembled
+//! DIR/sweep_summary.csv     all points' rows, in point order
+//! DIR/runs.csv              with --runs-csv: all points' runs, in point order (then the points' runs.csv are removed)
 //! DIR/manifest.json         written last, `complete: true`
 //! ```
 //!
 //! A point is finished when `points/<i>.csv` exists (and, with runs.csv,
-//! `points/<i>/runs.csv`). `sweep_summary.csv` is the header followed by the
-//! rows of `points/0.csv`, `points/1.csv`, ... byte for byte, so a resumed
-//! sweep's files are identical to an uninterrupted one's.
+//! `points/<i>/runs.csv`, or the assembled `runs.csv`). `sweep_summary.csv`
+//! is the header followed by the rows of `points/0.csv`, `points/1.csv`, ...
+//! byte for byte, and `runs.csv` likewise of the points' runs.csv, so a
+//! resumed sweep's files are identical to an uninterrupted one's.
 
 use std::path::{Path, PathBuf};
 
@@ -39,6 +42,8 @@ pub const STATE: &str = "sweep_state.json";
 pub const POINTS_CSV: &str = "sweep_points.csv";
 /// The summary of all points.
 pub const SUMMARY_CSV: &str = "sweep_summary.csv";
+/// The runs of all points (with `--runs-csv`).
+pub const RUNS_CSV: &str = "runs.csv";
 /// The folder of per-point files.
 pub const POINTS_DIR: &str = "points";
 /// The state file's format.
@@ -118,7 +123,12 @@ pub fn point_dir(i: usize) -> String {
 
 /// `points/<i>/runs.csv`.
 pub fn point_runs_file(i: usize) -> String {
-    format!("{POINTS_DIR}/{i}/runs.csv")
+    format!("{POINTS_DIR}/{i}/{RUNS_CSV}")
+}
+
+/// `points/<i>/scenario.toml`.
+pub fn point_scenario_file(i: usize) -> String {
+    format!("{POINTS_DIR}/{i}/scenario.toml")
 }
 
 fn read(path: PathBuf) -> Result<Vec<u8>, SweepError> {
@@ -179,17 +189,36 @@ pub fn read_folder(dir: &Path) -> Result<(State, String, String), SweepError> {
 
 /// True if point `i` is finished in `dir`.
 pub fn point_done(dir: &Path, i: usize, runs_csv: bool) -> bool {
-    dir.join(point_file(i)).is_file() && (!runs_csv || dir.join(point_runs_file(i)).is_file())
+    dir.join(point_file(i)).is_file()
+        && (!runs_csv || dir.join(point_runs_file(i)).is_file() || runs_assembled(dir))
 }
 
-/// The rows of point `i`'s file after its header (which must be `header`).
+/// True if the sweep's runs.csv has been assembled in `dir` (every point's
+/// runs are in it).
+pub fn runs_assembled(dir: &Path) -> bool {
+    dir.join(RUNS_CSV).is_file()
+}
+
+/// The rows of point `i`'s summary file after its header (which must be `header`).
 pub fn read_point_body(dir: &Path, i: usize, header: &[u8]) -> Result<Vec<u8>, SweepError> {
-    let name = point_file(i);
-    let bytes = read(dir.join(&name))?;
+    read_body(dir, &point_file(i), i, header)
+}
+
+/// The rows of point `i`'s runs.csv after its header (which must be `header`).
+pub fn read_point_runs(dir: &Path, i: usize, header: &[u8]) -> Result<Vec<u8>, SweepError> {
+    read_body(dir, &point_runs_file(i), i, header)
+}
+
+/// The rows of the file `name` of point `i` after its header, checked: the
+/// header must be `header` and every row lead with the point's index.
+fn read_body(dir: &Path, name: &str, i: usize, header: &[u8]) -> Result<Vec<u8>, SweepError> {
+    let bytes = read(dir.join(name))?;
     let prefix = format!("{i},");
     match bytes.strip_prefix(header) {
         Some(body) if body.split(|&b| b == b'\n').filter(|l| !l.is_empty()).all(|l| l.starts_with(prefix.as_bytes())) => {
-            Ok(body.to_vec())
+            let mut body = bytes;
+            body.drain(..header.len());
+            Ok(body)
         }
         _ => Err(folder_error(
             dir,
@@ -233,6 +262,24 @@ pub fn summary_header(sweep: &Sweep) -> Vec<String> {
     h
 }
 
+/// The cells that lead a point's rows: its index and parameter values.
+pub fn lead_cells(point: &Point) -> Vec<String> {
+    std::iter::once(point.index.to_string())
+        .chain(point.values.iter().map(cell))
+        .collect()
+}
+
+/// The lead of a point's rows of runs.csv, CSV-encoded and ending in a
+/// comma (for `RunsCsv::append_led`).
+pub fn runs_lead(point: &Point) -> Result<Vec<u8>, csv::Error> {
+    let mut lead = encode_csv([lead_cells(point)])?;
+    if lead.last() == Some(&b'\n') {
+        lead.pop();
+    }
+    lead.push(b',');
+    Ok(lead)
+}
+
 /// A point's rows of sweep_summary.csv: one per metric (`metrics` are the
 /// metrics of the point's scenario), with the point's index and values.
 pub fn summary_rows_of(
@@ -241,9 +288,7 @@ pub fn summary_rows_of(
     metrics: &Metrics,
     stats: &RunStats,
 ) -> Vec<Vec<String>> {
-    let lead: Vec<String> = std::iter::once(point.index.to_string())
-        .chain(point.values.iter().map(cell))
-        .collect();
+    let lead = lead_cells(point);
     summary_rows(scn, metrics, stats)
         .iter()
         .map(|r| {

@@ -31,7 +31,7 @@ fn grid_size_is_the_product_of_list_lengths() {
         pts[1].values,
         vec![Value::Float(0.2), Value::Boolean(true), Value::Float(0.2)]
     );
-    s.validate(&pts).unwrap();
+    s.validate(&pts, false).unwrap();
 }
 
 #[test]
@@ -55,7 +55,7 @@ fn ranges_read_as_typed_and_give_integers_when_whole() {
         ])
     );
     let pts = s.points(1).unwrap();
-    s.validate(&pts).unwrap();
+    s.validate(&pts, false).unwrap();
 }
 
 #[test]
@@ -129,7 +129,7 @@ fn random_and_lhs_designs_draw_from_the_master_seed() {
     assert_eq!(p1.len(), 20);
     assert_eq!(p1, s.points(7).unwrap());
     assert_ne!(p1, s.points(8).unwrap());
-    s.validate(&p1).unwrap();
+    s.validate(&p1, false).unwrap();
     // Every stratum of the uniform is used once.
     let mut strata: Vec<usize> = p1
         .iter()
@@ -153,7 +153,10 @@ fn a_misspelt_path_is_reported_with_the_point_and_the_path() {
         "{HEAD}[[param]]\npath = \"levers.visa_reviw.credibility\"\nvalues = [0.5]\n"
     ))
     .unwrap();
-    let e = s.validate(&s.points(1).unwrap()).unwrap_err().to_string();
+    let e = s
+        .validate(&s.points(1).unwrap(), false)
+        .unwrap_err()
+        .to_string();
     assert!(
         e.starts_with("s.toml: point 0 (levers.visa_reviw.credibility = 0.5): "),
         "{e}"
@@ -167,7 +170,10 @@ fn a_misspelt_path_is_reported_with_the_point_and_the_path() {
         "{HEAD}[[param]]\npath = \"players.korea.delay_cst\"\nvalues = [0.5, 0.6]\n"
     ))
     .unwrap();
-    let e = s.validate(&s.points(1).unwrap()).unwrap_err().to_string();
+    let e = s
+        .validate(&s.points(1).unwrap(), false)
+        .unwrap_err()
+        .to_string();
     assert!(
         e.contains("players.korea.delay_cst: unknown key 'delay_cst'"),
         "{e}"
@@ -181,7 +187,7 @@ fn values_out_of_range_or_of_the_wrong_type_are_reported_by_path() {
         "{HEAD}[[param]]\npath = \"levers.visa_review.credibility\"\nvalues = [0.5, 1.5]\n"
     ))
     .unwrap();
-    let e = s.validate(&s.points(1).unwrap()).unwrap_err();
+    let e = s.validate(&s.points(1).unwrap(), false).unwrap_err();
     let SweepError::Point { point, error, .. } = &e else {
         panic!("{e}")
     };
@@ -197,7 +203,10 @@ fn values_out_of_range_or_of_the_wrong_type_are_reported_by_path() {
         "{HEAD}[[param]]\npath = \"levers.visa_review.enabled\"\nvalues = [\"no\"]\n"
     ))
     .unwrap();
-    let e = s.validate(&s.points(1).unwrap()).unwrap_err().to_string();
+    let e = s
+        .validate(&s.points(1).unwrap(), false)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("levers.visa_review.enabled: expected"), "{e}");
 }
 
@@ -278,4 +287,29 @@ fn canonical_values_are_stable() {
     assert_eq!(canonical(&v), "{a=true,b=[1,2.5,\"q\"]}");
     assert_eq!(cell(&Value::String("boulware".into())), "boulware");
     assert_eq!(cell(&Value::Float(0.1 + 0.2)), "0.30000000000000004");
+}
+
+#[test]
+fn with_runs_kept_every_point_must_have_point_0s_columns() {
+    // Point 1 adds an event, and with it an `event_<name>` column.
+    let text = format!(
+        "{HEAD}base = \"tests/configs/good/minimal.toml\"\nreplicates = 3\n\
+         [[param]]\npath = \"events\"\n\
+         values = [{{}}, {{ extra = {{ trigger = {{ kind = \"date\", date = \"2025-03-01\", probability = 0.5 }} }} }}]\n"
+    );
+    let s = parse(
+        "s.toml",
+        &text,
+        BaseSource::Resolve(Path::new(env!("CARGO_MANIFEST_DIR"))),
+    )
+    .unwrap();
+    let pts = s.points(1).unwrap();
+    assert!(s.validate(&pts, false).unwrap().is_none());
+    let e = s.validate(&pts, true).unwrap_err().to_string();
+    assert!(
+        e.starts_with("s.toml: point 1 (events = {extra=")
+            && e.contains("its runs.csv columns differ from point 0's (`event_extra` where point 0 has `ratifications`)")
+            && e.contains("run without --runs-csv"),
+        "{e}"
+    );
 }

@@ -55,7 +55,7 @@ fn run_writes_five_files_with_one_row_per_run() {
     let runs = read(d.join("runs.csv"));
     assert_eq!(runs.lines().count(), 2501);
     let header = runs.lines().next().unwrap();
-    assert!(header.starts_with("run,master_seed,point,replicate,outcome,end_round,end_date,"));
+    assert!(header.starts_with("run,master_seed,rng_point,rng_stream,outcome,end_round,end_date,"));
     assert!(header.contains("lever_visa_review") && header.contains("cash_share"));
     let summary = read(d.join("summary.csv"));
     assert_eq!(
@@ -124,32 +124,19 @@ fn replay_ends_with_the_outcome_of_the_same_row_of_runs_csv() {
         // takes it.
         let row = &rows[idx];
         let run = &row[col("run")];
-        assert_eq!(row[col("replicate")], *run);
+        assert_eq!(row[col("rng_stream")], *run);
         if idx > 0 {
             let prev: u64 = rows[idx - 1][col("run")].parse().unwrap();
             assert!(run.parse::<u64>().unwrap() > prev);
         }
         let out = run_ok(&["replay", "--seed", "7", "--run", run]);
         let trace = String::from_utf8(out.stdout).unwrap();
-        let th: Vec<&str> = trace.lines().next().unwrap().split(',').collect();
-        let last: Vec<&str> = trace.lines().last().unwrap().split(',').collect();
-        let tcol = |name: &str| th.iter().position(|h| *h == name).unwrap();
-        assert_eq!(last[tcol("outcome")], row[col("outcome")], "run {idx}");
-        let end_round: usize = row[col("end_round")].parse().unwrap();
-        let rounds = trace.lines().count() - 1;
-        if row[col("outcome")] == "no_deal" {
-            assert_eq!(rounds, end_round, "run {idx}");
-        } else {
-            assert_eq!(rounds, end_round + 1, "run {idx}");
-            assert_eq!(last[tcol("round")], row[col("end_round")]);
-        }
-        if row[col("outcome")] == "deal" {
-            for issue in ["headline", "cash_share", "annual_cap", "auto_tariff"] {
-                let a: f64 = last[tcol(issue)].parse().unwrap();
-                let b: f64 = row[col(issue)].parse().unwrap();
-                assert!((a - b).abs() < 1e-9, "run {idx} {issue}: {a} vs {b}");
-            }
-        }
+        crate::common::assert_trace_matches(
+            &trace,
+            |name| row[col(name)].clone(),
+            &["headline", "cash_share", "annual_cap", "auto_tariff"],
+            &format!("run {idx}"),
+        );
     }
 }
 

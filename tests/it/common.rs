@@ -37,6 +37,38 @@ pub fn ok(out: Output) -> Output {
     out
 }
 
+/// Checks that a replay's trace (`standoff replay` output) ends as the row
+/// of runs.csv whose cells `cell(column)` gives: the same outcome, end
+/// round, and (for a deal) the same terms of `issues`; `what` names the
+/// run in messages.
+pub fn assert_trace_matches(
+    trace: &str,
+    cell: impl Fn(&str) -> String,
+    issues: &[&str],
+    what: &str,
+) {
+    let th: Vec<&str> = trace.lines().next().unwrap().split(',').collect();
+    let last: Vec<&str> = trace.lines().last().unwrap().split(',').collect();
+    let tcol = |name: &str| th.iter().position(|h| *h == name).unwrap();
+    let outcome = cell("outcome");
+    assert_eq!(last[tcol("outcome")], outcome, "{what}");
+    let end_round: usize = cell("end_round").parse().unwrap();
+    let rounds = trace.lines().count() - 1;
+    if outcome == "no_deal" {
+        assert_eq!(rounds, end_round, "{what}");
+    } else {
+        assert_eq!(rounds, end_round + 1, "{what}");
+        assert_eq!(last[tcol("round")], cell("end_round"), "{what}");
+    }
+    if outcome == "deal" {
+        for issue in issues {
+            let a: f64 = last[tcol(issue)].parse().unwrap();
+            let b: f64 = cell(issue).parse().unwrap();
+            assert!((a - b).abs() < 1e-9, "{what} {issue}: {a} vs {b}");
+        }
+    }
+}
+
 /// A child process, killed when dropped: a failing test leaves no running
 /// or halted process behind.
 pub struct KillOnDrop(pub Child);

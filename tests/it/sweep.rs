@@ -111,10 +111,104 @@ fn one_and_two_threads_give_identical_files() {
         "point,param.levers.visa_review.credibility,param.levers.rating_squeeze.enabled,metric,count,mean,"
     ));
     assert!(summary.contains("\n3,0.8,false,deal,300,"));
-    assert_eq!(read(a.join("points/2/runs.csv")).lines().count(), 301);
+    // One runs.csv for the sweep, the points' own removed once it is assembled.
+    assert_eq!(read(a.join("runs.csv")).lines().count(), 4 * 300 + 1);
+    assert!(!a.join("points/2/runs.csv").exists());
+    assert!(a.join("points/2/scenario.toml").is_file());
     let pts = read(a.join("sweep_points.csv"));
     assert_eq!(pts.lines().count(), 5);
     assert!(pts.starts_with("point,rng_point,param.levers.visa_review.credibility,"));
+}
+
+#[test]
+fn a_sweeps_runs_csv_is_tidy_and_replay_reproduces_its_rows() {
+    let d = tmp("tidy");
+    let s = write(&d, "s.toml", LEVERS);
+    let out = d.join("sw");
+    ok(sweep(&[
+        s.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--runs-csv",
+    ]));
+    let runs = read(out.join("runs.csv"));
+    let mut lines = runs.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(
+        header[..9],
+        [
+            "point",
+            "param.levers.visa_review.credibility",
+            "param.levers.rating_squeeze.enabled",
+            "replicate",
+            "master_seed",
+            "rng_point",
+            "rng_stream",
+            "outcome",
+            "end_round"
+        ]
+    );
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let rows: Vec<Vec<String>> = lines
+        .map(|l| l.split(',').map(String::from).collect())
+        .collect();
+    // Points in order, each with its parameter values and its runs 0..300.
+    let pts = read(out.join("sweep_points.csv"));
+    let pts: Vec<Vec<&str>> = pts
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    for (i, row) in rows.iter().enumerate() {
+        let (k, r) = (i / 300, i % 300);
+        assert_eq!(row[col("point")], k.to_string());
+        assert_eq!(row[col("replicate")], r.to_string());
+        assert_eq!(row[col("rng_stream")], r.to_string());
+        assert_eq!(row[col("rng_point")], pts[k][1]);
+        assert_eq!(row[1..3], [pts[k][2], pts[k][3]]);
+    }
+    // Per-point seeding: the points' generators differ.
+    assert_ne!(pts[0][1], pts[1][1]);
+    for i in [0usize, 299, 300, 757, 1199] {
+        let row = &rows[i];
+        let out = ok(bin()
+            .args(["replay", "--sweep"])
+            .arg(&out)
+            .args([
+                "--point",
+                &row[col("point")],
+                "--run",
+                &row[col("replicate")],
+            ])
+            .output()
+            .unwrap());
+        let trace = String::from_utf8(out.stdout).unwrap();
+        crate::common::assert_trace_matches(
+            &trace,
+            |name| row[col(name)].clone(),
+            &["headline", "cash_share", "annual_cap"],
+            &format!("row {i}"),
+        );
+    }
+    // The point's scenario.toml loads and is the point's scenario: with the
+    // point's generator, a run of it is the sweep's run (replayed here
+    // through the folder; a plain run would use rng point 0).
+    let scn = config::load_file(&out.join("points/3/scenario.toml")).unwrap();
+    assert_eq!(scn.raw.levers.get("visa_review").unwrap().credibility, 0.8);
+    assert!(!scn.raw.levers.get("rating_squeeze").unwrap().enabled);
+    // A point or run the sweep does not have exits 2.
+    for args in [
+        ["--point", "4", "--run", "0"],
+        ["--point", "0", "--run", "300"],
+    ] {
+        let o = bin()
+            .args(["replay", "--sweep"])
+            .arg(&out)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+    }
 }
 
 /// The rows of sweep_summary.csv without the point index, keyed by the rest.
@@ -223,7 +317,7 @@ fn a_resumed_sweep_ends_with_the_same_files() {
     for f in [
         "points/1.csv",
         "points/3.csv",
-        "points/3/runs.csv",
+        "runs.csv",
         "sweep_summary.csv",
         "manifest.json",
     ] {
@@ -257,7 +351,15 @@ fn a_sweep_interrupted_by_sigint_resumes_to_the_same_files() {
     // and says so on stderr: the interruption comes at a known point.
     let mut guard = KillOnDrop(
         bin()
-            .args(["sweep", s, "--quiet", "--threads", "2", "--out"])
+            .args([
+                "sweep",
+                s,
+                "--quiet",
+                "--threads",
+                "2",
+                "--runs-csv",
+                "--out",
+            ])
             .arg(&cut)
             .env(HALT_AFTER_POINTS, HALT.to_string())
             .stderr(Stdio::piped())
@@ -305,14 +407,24 @@ fn a_sweep_interrupted_by_sigint_resumes_to_the_same_files() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     written.sort();
-    let mut want: Vec<String> = (0..HALT).map(|i| format!("{i}.csv")).collect();
+    let mut want: Vec<String> = (0..HALT)
+        .flat_map(|i| [format!("{i}.csv"), i.to_string()])
+        .collect();
     want.sort();
     assert_eq!(written, want);
+    for i in 0..HALT {
+        // The point's runs wait in its folder until the sweep's runs.csv is assembled.
+        assert_eq!(
+            files(&cut.join("points").join(i.to_string())),
+            [PathBuf::from("runs.csv"), PathBuf::from("scenario.toml")]
+        );
+    }
     assert!(!cut.join("manifest.json").exists());
     assert!(!cut.join("sweep_summary.csv").exists());
+    assert!(!cut.join("runs.csv").exists());
     ok(sweep(&["--resume", cut.to_str().unwrap()]));
     let full = d.join("full");
-    ok(sweep(&[s, "--out", full.to_str().unwrap()]));
+    ok(sweep(&[s, "--out", full.to_str().unwrap(), "--runs-csv"]));
     assert_same_outputs(&full, &cut);
 }
 
