@@ -62,7 +62,12 @@ use strategy::{Bidder, Seen};
 /// (`Issue::grid_value`), not `lo + x (hi − lo)` with its rounding noise
 /// (0.164, not 0.16399999999999998): runs.csv terms and the summaries of
 /// terms change in the last digits.
-pub const RESULTS_VERSION: u32 = 4;
+///
+/// 5: runs.csv writes a whole value of a real-valued column with a decimal
+/// point (`1.0`; `output::RunsCsv::is_real`), so that polars, which infers
+/// a column's type from its first rows, reads `0`, `0.5`, `1` as floats:
+/// the numbers are unchanged, the bytes of runs.csv are not.
+pub const RESULTS_VERSION: u32 = 5;
 
 /// Reusable buffers for runs of one scenario, and its strategies (with the
 /// tables they derive from it: equilibrium play, Bayesian priors), built once here.

@@ -166,9 +166,13 @@ fn runs_rows_are_formatted_with_empty_nan_cells() {
     RunsCsv::append_row(&mut buf, &scn, &m, at(1), &none, &values(&scn, &none));
     assert_eq!(
         String::from_utf8(buf.clone()).unwrap(),
-        "0,42,0,0,deal,2,2025-08-14,350,0.25,0.75,1.5,0,0.5,0.625,0.2,0.2,1\n\
-         1,42,0,1,no_deal,3,2025-08-21,,0.25,0.75,1.5,0,0.5,0.625,0.2,0.2,1\n"
+        "0,42,0,0,deal,2,2025-08-14,350,0.25,0.75,1.5,0.0,0.5,0.625,0.2,0.2,1\n\
+         1,42,0,1,no_deal,3,2025-08-21,,0.25,0.75,1.5,0.0,0.5,0.625,0.2,0.2,1\n"
     );
+    // A whole value of a real-valued column (cost_us = 0) has its decimal
+    // point; a term on a whole-number grid (amount) and counts have none.
+    assert!(RunsCsv::is_real(&scn, &m, m.cost[1]) && !RunsCsv::is_real(&scn, &m, m.terms.start));
+    assert!(!RunsCsv::is_real(&scn, &m, m.ratifications));
     // The rows parse with the header as a rectangular CSV.
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(RunsCsv::header(&m)).unwrap();

@@ -110,7 +110,7 @@ fn one_and_two_threads_give_identical_files() {
     assert!(summary.starts_with(
         "point,param.levers.visa_review.credibility,param.levers.rating_squeeze.enabled,metric,count,mean,"
     ));
-    assert!(summary.contains("\n3,0.8,false,deal,300,"));
+    assert!(summary.contains("\n3,0.8,FALSE,deal,300,"));
     assert_eq!(read(a.join("points/2/runs.csv")).lines().count(), 301);
     let pts = read(a.join("sweep_points.csv"));
     assert_eq!(pts.lines().count(), 5);
