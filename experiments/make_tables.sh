@@ -15,7 +15,7 @@ else
   (cd "$root" && cargo build --release --locked --quiet)
   bin=$root/target/release/standoff
 fi
-version=$("$bin" --version)
+version=$("$bin" --version | sed "s/ (commit .*)$//")  # the commit is added below
 commit=$(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown)
 if [ -n "$(cd "$root" && git status --porcelain -- src configs Cargo.toml Cargo.lock 2>/dev/null)" ]; then
   commit="$commit + uncommitted changes"

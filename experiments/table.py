@@ -155,7 +155,7 @@ def us_levers(d):
     is_deal = lambda r: 1.0 if r == "deal" else 0.0  # noqa: E731
     rows, effects = [], []
     for i, p in sorted(points.items()):
-        off = [k.split(".")[1] for k in params if p["values"][k] == "false"]
+        off = [k.split(".")[1] for k in params if p["values"][k].lower() == "false"]
         label = "none (all on)" if not off else ("all four" if len(off) == len(params) else ", ".join(off))
         if i == base:
             dd = du = dk = (float("nan"), float("nan"))
@@ -249,9 +249,9 @@ def focal_deadline(d):
         q = lambda x: deal_rounds[min(k - 1, int(x * k))] if k else "–"  # noqa: E731
         # The focal date moved past the horizon: no summit at all.
         focal = "no" if v.get("clock.focal.date", "").startswith("2027") else "yes"
-        meeting = "on" if v.get("events.summit_opportunity.enabled") == "true" else "off"
+        meeting = "on" if v.get("events.summit_opportunity.enabled", "").lower() == "true" else "off"
         summit = f"{focal} / {meeting}"
-        costs = f"{v['clock.focal.audience_cost.korea']} / {v['clock.focal.audience_cost.us']}"
+        costs = f"{num(v['clock.focal.audience_cost.korea']):g} / {num(v['clock.focal.audience_cost.us']):g}"
         near_shares.append((i, summit, costs, share))
         rows.append([
             str(i),
@@ -308,11 +308,11 @@ def fx_exposure(d):
         v = p["values"]
         reserves = v["events.fx_shock.trigger.exposure.reserves"]
         lo = v.get("issues.swap_line.lo", "0")
-        swap = "bargained from 0" if num(lo) == 0 else f"at least {lo} in any deal"
+        swap = "bargained from 0" if num(lo) == 0 else f"at least {num(lo):g} in any deal"
         q = lambda m: f"{f(stat(p, m), 3)} [{f(stat(p, m, 'p25'), 3)}, {f(stat(p, m, 'p75'), 3)}]"  # noqa: E731
         rows.append([
             str(i),
-            reserves,
+            f"{num(reserves):g}",
             swap,
             p_deal(p),
             f"{f(stat(p, 'annual_cap'), 2)} [{f(stat(p, 'annual_cap', 'p25'), 1)}, {f(stat(p, 'annual_cap', 'p75'), 1)}]",
@@ -334,18 +334,18 @@ def fx_exposure(d):
     # Medians over deals with their 95% intervals, from the points' runs.csv:
     # Korea's position (point 0) against reserves of 810 without a swap line,
     # a standing swap line with Korea's reserves, and both (Japan-like).
-    by = {(v["values"]["events.fx_shock.trigger.exposure.reserves"],
+    by = {(num(v["values"]["events.fx_shock.trigger.exposure.reserves"]),
            num(v["values"].get("issues.swap_line.lo", "0"))): i for i, v in points.items()}
-    base = by.get(("416.3", 0.0))
+    base = by.get((416.3, 0.0))
     for m, label, nd in [("annual_cap", "annual cap", 1), ("cash_share", "cash share", 4)]:
         meds = {}
         for i in points:
             xs = [num(r[m]) for r in runs(d, i) if r["outcome"] == "deal"]
             meds[i] = median_ci(xs)
         line = max(lo for _, lo in by)
-        for key, what in [(("810", 0.0), "reserves of 810"),
-                          (("416.3", line), f"a standing swap line of {line:g}"),
-                          (("810", line), "both")]:
+        for key, what in [((810.0, 0.0), "reserves of 810"),
+                          ((416.3, line), f"a standing swap line of {line:g}"),
+                          ((810.0, line), "both")]:
             j = by.get(key)
             if base is None or j is None:
                 continue

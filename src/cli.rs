@@ -4,7 +4,7 @@
 
 use crate::config::{self, ConfigError, Loaded};
 use crate::outcome::Metrics;
-use crate::output::{Manifest, OutputDir, OutputError, RunInfo, RunsCsv, TraceCsv};
+use crate::output::{Invocation, Manifest, OutputDir, OutputError, RunInfo, RunsCsv, TraceCsv};
 use crate::rng::RunCoord;
 use crate::runner::{self, Pool, PoolError, RunSpec};
 use anyhow::{Context, Result};
@@ -17,6 +17,7 @@ pub mod forecast;
 mod interrupt;
 mod progress;
 pub mod sweep;
+pub mod usage;
 mod validate;
 
 pub use interrupt::{Interrupt, Interrupted};
@@ -24,7 +25,13 @@ pub use progress::Progress;
 
 /// standoff: Monte Carlo simulation of coercive bilateral bargaining.
 #[derive(Debug, Parser)]
-#[command(name = "standoff", version, about, long_about = None)]
+#[command(
+    name = "standoff",
+    version = env!("STANDOFF_LONG_VERSION"),
+    about,
+    long_about = None,
+    after_help = usage::TOP
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -35,22 +42,32 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run many seeded negotiations and write outcome distributions as CSV.
+    #[command(after_help = usage::RUN)]
     Run(RunArgs),
     /// Replay one run and print its round-by-round trace as CSV on stdout.
+    #[command(after_help = usage::REPLAY)]
     Replay(ReplayArgs),
     /// Run a sweep file's points (or resume an interrupted sweep) and write sweep_summary.csv.
+    #[command(after_help = usage::SWEEP)]
     Sweep(sweep::SweepArgs),
     /// Run the theory configs through the engine and compare with bargaining theory (exit 1 on a failure).
+    #[command(after_help = usage::VALIDATE)]
     Validate(validate::ValidateArgs),
     /// Validate a scenario file and print it as resolved (defaults filled in).
+    #[command(after_help = usage::CHECK)]
     Check {
         /// Scenario file (TOML).
         config: PathBuf,
     },
     /// Forecast from several dates (the facts dated on or before each) and write forecast.csv.
+    #[command(after_help = usage::FORECAST)]
     Forecast(forecast::ForecastArgs),
     /// List the built-in scenarios (run any of them by name: `standoff run NAME`).
     Scenarios,
+    /// Print a completion script for a shell on stdout (bash, zsh, fish, elvish, powershell).
+    Completions(usage::CompletionsArgs),
+    /// Print the man page (roff) on stdout: `standoff man > ~/.local/share/man/man1/standoff.1`.
+    Man,
 }
 
 /// Arguments of `run`.
@@ -74,6 +91,9 @@ pub struct RunArgs {
     /// Output folder (default: `runs/<scenario>-<UTC time>`).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Replace the --out folder of an earlier run: its files are removed first (refused if it holds anything standoff does not write).
+    #[arg(long, requires = "out")]
+    pub force: bool,
     /// No progress (bar or lines) and no closing line.
     #[arg(long)]
     pub quiet: bool,
@@ -132,7 +152,10 @@ pub fn exit_code(err: &anyhow::Error) -> i32 {
     } else if err.chain().any(|e| {
         e.is::<ConfigError>()
             || e.is::<BadInput>()
-            || matches!(e.downcast_ref(), Some(OutputError::NotEmpty { .. }))
+            || matches!(
+                e.downcast_ref(),
+                Some(OutputError::NotEmpty { .. } | OutputError::NotStandoffFolder { .. })
+            )
     }) {
         2
     } else {
@@ -158,6 +181,33 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Validate(a) => validate::cmd_validate(a),
         Command::Forecast(a) => forecast::cmd_forecast(a),
         Command::Scenarios => cmd_scenarios(),
+        Command::Completions(a) => usage::cmd_completions(a),
+        Command::Man => usage::cmd_man(),
+    }
+}
+
+/// The git commit this binary was built from (12 hex digits, `-dirty` if
+/// its sources differed), when it was built from a git checkout (build.rs).
+pub const COMMIT: Option<&str> = option_env!("STANDOFF_COMMIT");
+
+/// This process's command line and the build's commit, for manifest.json.
+pub fn invocation() -> Invocation {
+    Invocation {
+        argv: std::env::args_os()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect(),
+        commit: COMMIT.map(String::from),
+    }
+}
+
+/// The `--out` folder of a new run or sweep: a new or empty one, or with
+/// `force` one that standoff wrote, emptied of its files
+/// ([`OutputDir::replace`]).
+pub fn out_dir(path: &Path, force: bool) -> Result<OutputDir, OutputError> {
+    if force {
+        OutputDir::replace(path)
+    } else {
+        OutputDir::create_new(path)
     }
 }
 
@@ -239,7 +289,7 @@ fn cmd_run(a: RunArgs) -> Result<()> {
     let pool = pool(a.seeding.threads)?;
     let out_path = a.out.unwrap_or_else(|| default_out("runs", &scn.name));
     let interrupt = Interrupt::install().context("installing the SIGINT and SIGTERM handlers")?;
-    let dir = OutputDir::create_new(&out_path)?;
+    let dir = out_dir(&out_path, a.force)?;
     let started = now_secs();
     let t0 = Instant::now();
     let mut runs_file = if a.no_runs_csv {
@@ -316,6 +366,7 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         &loaded.file,
         serde_json::to_value(&loaded.raw).context("serialising the resolved config")?,
         RunInfo {
+            invocation: invocation(),
             master_seed: a.seeding.seed,
             runs: a.runs,
             threads: pool.threads(),

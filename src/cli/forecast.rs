@@ -2,11 +2,14 @@
 //! were kept, and the `forecast` command (one forecast per as-of date, into
 //! forecast.csv).
 
-use super::{default_out, load, now_secs, pool, progress_bar, BadInput, Interrupt, Seeding};
+use super::{
+    default_out, invocation, load, now_secs, out_dir, pool, progress_bar, BadInput, Interrupt,
+    Seeding,
+};
 use crate::config::{self, Loaded};
 use crate::model::Scenario;
 use crate::outcome::Metrics;
-use crate::output::{forecast_rows, ForecastInfo, Manifest, OutputDir, RunInfo};
+use crate::output::{forecast_rows, ForecastInfo, Manifest, RunInfo};
 use crate::runner::{self, RunSpec, Tally};
 use anyhow::{Context, Result};
 use clap::Args;
@@ -31,6 +34,9 @@ pub struct ForecastArgs {
     /// Output folder (default: `runs/<scenario>-forecast-<UTC time>`).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Replace the --out folder of an earlier run: its files are removed first (refused if it holds anything standoff does not write).
+    #[arg(long, requires = "out")]
+    pub force: bool,
     /// No progress (bar or lines) and no closing line.
     #[arg(long)]
     pub quiet: bool,
@@ -108,8 +114,9 @@ pub fn cmd_forecast(a: ForecastArgs) -> Result<()> {
     let out_path = a
         .out
         .unwrap_or_else(|| default_out("runs", &format!("{}-forecast", base.scenario.name)));
-    // Refused before any run if it holds anything.
-    let dir = OutputDir::create_new(&out_path)?;
+    // Refused before any run if it holds anything (with --force: anything
+    // standoff did not write).
+    let dir = out_dir(&out_path, a.force)?;
     let interrupt = Interrupt::install().context("installing the SIGINT and SIGTERM handlers")?;
     let started = now_secs();
     let t0 = Instant::now();
@@ -159,6 +166,7 @@ pub fn cmd_forecast(a: ForecastArgs) -> Result<()> {
         &base.file,
         serde_json::to_value(&base.raw).context("serialising the resolved config")?,
         RunInfo {
+            invocation: invocation(),
             master_seed: a.seeding.seed,
             runs: a.runs,
             threads: pool.threads(),

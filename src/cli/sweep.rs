@@ -17,7 +17,10 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use clap::Args;
 
-use super::{default_out, now_secs, pool, progress_bar, BadInput, Interrupt, Interrupted};
+use super::{
+    default_out, invocation, now_secs, out_dir, pool, progress_bar, BadInput, Interrupt,
+    Interrupted,
+};
 use crate::outcome::Metrics;
 use crate::output::{self, AtomicFile, Manifest, OutputDir, RunInfo, RunsCsv};
 use crate::runner::{self, PointEvent, PointSpec, Pool};
@@ -34,6 +37,10 @@ pub struct SweepArgs {
     /// Output folder (default: sweeps/NAME-TIME, TIME in UTC). It must not hold a sweep already.
     #[arg(long, conflicts_with = "resume")]
     pub out: Option<PathBuf>,
+    /// Replace the --out folder of an earlier sweep (finished or not): its files are removed
+    /// first (refused if it holds anything standoff does not write).
+    #[arg(long, requires = "out")]
+    pub force: bool,
     /// Complete the interrupted sweep in this folder.
     #[arg(long, value_name = "DIR")]
     pub resume: Option<PathBuf>,
@@ -156,16 +163,16 @@ fn start(a: SweepArgs, how: Behaviour) -> Result<()> {
     let runs_metrics = sw.validate(&points, a.runs_csv).map_err(bad_input)?;
     let pool = pool(a.threads)?;
     let out = a.out.unwrap_or_else(|| default_out("sweeps", &sw.name));
-    if store::is_sweep_folder(&out) {
+    if !a.force && store::is_sweep_folder(&out) {
         return Err(BadInput(format!(
-            "{}: holds a sweep already ({}): complete it with `standoff sweep --resume {}`, or choose another folder",
+            "{}: holds a sweep already ({}): complete it with `standoff sweep --resume {}`, start it again with --force, or choose another folder",
             out.display(),
             store::STATE,
             out.display()
         ))
         .into());
     }
-    let dir = OutputDir::create_new(&out)?;
+    let dir = out_dir(&out, a.force)?;
     let state = State::new(&sw, seed, replicates, a.runs_csv, points.len());
     write_bytes(&dir, store::SWEEP_COPY, sw.text.as_bytes())?;
     write_bytes(&dir, store::BASE_COPY, sw.base.text.as_bytes())?;
@@ -448,6 +455,7 @@ fn execute(
         &sw.file,
         config,
         RunInfo {
+            invocation: invocation(),
             master_seed: state.master_seed,
             runs: state.replicates,
             threads: pool.threads(),

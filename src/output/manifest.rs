@@ -26,6 +26,20 @@ pub struct Manifest {
     pub results_version: u32,
     /// The subcommand (`run`, `sweep`, ...).
     pub command: String,
+    /// The full command line, one element per argument as the program got
+    /// it (the program first; an argument that is not UTF-8 with its bad
+    /// bytes replaced by U+FFFD).
+    #[serde(default)]
+    pub argv: Vec<String>,
+    /// The same command line as one string, each argument quoted for a
+    /// POSIX shell where it needs it ([`shell_quote`]).
+    #[serde(default)]
+    pub command_line: String,
+    /// The git commit standoff was built from: 12 hex digits, with `-dirty`
+    /// if its sources differed from it; `null` when unknown (built outside
+    /// a git checkout).
+    #[serde(default)]
+    pub commit: Option<String>,
     /// The scenario's name.
     pub scenario: String,
     /// The config file as given (or a label for the built-in scenario).
@@ -143,9 +157,33 @@ impl ForecastInfo {
     }
 }
 
+/// How standoff was started: its command line and the commit it was built
+/// from (both given by the caller: the library reads neither).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invocation {
+    /// The arguments, the program first.
+    pub argv: Vec<String>,
+    /// The build's git commit, if known.
+    pub commit: Option<String>,
+}
+
+/// An argument as a POSIX shell reads it back: as it is when it holds only
+/// characters no shell treats specially, else in single quotes (a `'`
+/// written `'\''`); the empty argument is `''`.
+pub fn shell_quote(arg: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c);
+    if !arg.is_empty() && arg.chars().all(plain) {
+        arg.to_string()
+    } else {
+        format!("'{}'", arg.replace('\'', "'\\''"))
+    }
+}
+
 /// The run-specific part of a [`Manifest`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunInfo {
+    /// The command line and the build's commit.
+    pub invocation: Invocation,
     /// The master seed.
     pub master_seed: u64,
     /// Number of runs.
@@ -178,6 +216,15 @@ impl Manifest {
             version: env!("CARGO_PKG_VERSION").into(),
             results_version: crate::engine::RESULTS_VERSION,
             command: command.into(),
+            command_line: info
+                .invocation
+                .argv
+                .iter()
+                .map(|a| shell_quote(a))
+                .collect::<Vec<_>>()
+                .join(" "),
+            argv: info.invocation.argv,
+            commit: info.invocation.commit,
             scenario: scenario.into(),
             config_file: config_file.into(),
             config_hash: config_hash(&config),

@@ -16,20 +16,26 @@
 //! - `tables`: the CSV tables of a run — [`RunsCsv`], summary, histograms,
 //!   survival — as rows of cells (the numbers come from `stats`);
 //! - `trace`: [`TraceCsv`], the round-by-round trace of `replay`;
-//! - `manifest`: [`Manifest`] and its config hash ([`canonical_json`]).
+//! - `manifest`: [`Manifest`] and its config hash ([`canonical_json`]);
+//! - `replace`: `--force`, [`OutputDir::replace`]: the files standoff
+//!   writes ([`WRITTEN`]), and emptying a folder of them (it reads the
+//!   folder's manifest.json, the one file this module reads).
 
 use std::io::{self, Write};
 use std::path::PathBuf;
 
 mod atomic;
 mod manifest;
+mod replace;
 mod tables;
 mod trace;
 
 pub use atomic::{AtomicFile, OutputDir};
 pub use manifest::{
-    canonical_json, config_hash, FactInfo, ForecastInfo, Manifest, RunInfo, MANIFEST,
+    canonical_json, config_hash, shell_quote, FactInfo, ForecastInfo, Invocation, Manifest,
+    RunInfo, MANIFEST,
 };
+pub use replace::{is_written_file, is_written_folder, WRITTEN};
 pub use tables::{
     forecast_rows, histogram_rows, summary_rows, survival_rows, RunsCsv, SummaryRow, DEFAULT_BINS,
     FORECAST_HEADER, FORECAST_QUANTILES, HISTOGRAM_HEADER, SUMMARY_HEADER, SURVIVAL_HEADER,
@@ -47,7 +53,7 @@ pub enum OutputError {
     },
     /// The output directory exists and holds files (outputs are never
     /// written over: a stale file could sit beside a new manifest).
-    #[error("{}: the output folder is not empty (it holds {first}{}); choose another folder (--out) or empty it", path.display(), if *more > 0 { format!(" and {more} more") } else { String::new() })]
+    #[error("{}: the output folder is not empty (it holds {first}{}); choose another folder (--out), empty it, or replace an earlier run's folder with --force", path.display(), if *more > 0 { format!(" and {more} more") } else { String::new() })]
     NotEmpty {
         /// The folder.
         path: PathBuf,
@@ -55,6 +61,25 @@ pub enum OutputError {
         first: String,
         /// How many other entries it holds.
         more: usize,
+    },
+    /// `--force` on a folder that holds something standoff did not write:
+    /// nothing was deleted.
+    #[error("{}: --force replaces only a folder that standoff wrote, and {} {why}; nothing was deleted (choose another folder, or move it away)", path.display(), entry.display())]
+    NotStandoffFolder {
+        /// The folder.
+        path: PathBuf,
+        /// The first entry (relative to the folder) that is not standoff's.
+        entry: PathBuf,
+        /// What is wrong with it.
+        why: String,
+    },
+    /// A folder or file cannot be listed or read.
+    #[error("cannot read {}", path.display())]
+    Scan {
+        /// The folder or file.
+        path: PathBuf,
+        /// The cause.
+        source: io::Error,
     },
     /// The output directory cannot be created.
     #[error("cannot create output directory {}", path.display())]

@@ -54,6 +54,29 @@ impl RunsCsv {
         metrics.is_proportion(i) || i == metrics.end_round
     }
 
+    /// True if metric `i` is real-valued in runs.csv, and so written with a
+    /// decimal point even when whole (`1.0`, `293.0`): the terms of an
+    /// issue whose grid is not whole numbers, utilities, costs, support
+    /// and reservation values. A reader that infers a column's type from
+    /// its first rows (polars reads 100) then never takes a column of
+    /// mostly whole values (`0`, `1` of a grid with `0.5`) for integers and
+    /// fails on the first fraction. Whole-number grids, counts and rounds
+    /// are integers, written as such.
+    pub fn is_real(scn: &Scenario, metrics: &Metrics, i: usize) -> bool {
+        if metrics.terms.contains(&i) {
+            let k = i - metrics.terms.start;
+            return scn.grid_scales.get(k).copied().flatten() != Some(1.0);
+        }
+        [
+            metrics.utility,
+            metrics.cost,
+            metrics.support,
+            metrics.reservation,
+        ]
+        .iter()
+        .any(|m| m.contains(&i))
+    }
+
     /// The header of runs.csv for a scenario's metrics.
     pub fn header(metrics: &Metrics) -> Vec<String> {
         let mut h: Vec<String> = Self::FIXED.iter().map(|s| s.to_string()).collect();
@@ -115,7 +138,11 @@ impl RunsCsv {
         for (i, &v) in values.iter().enumerate() {
             if !Self::in_fixed_columns(metrics, i) {
                 buf.push(b',');
-                push_f64(buf, v);
+                if v.is_finite() && v.fract() == 0.0 && Self::is_real(scn, metrics, i) {
+                    let _ = write!(buf, "{v:.1}");
+                } else {
+                    push_f64(buf, v);
+                }
             }
         }
         buf.push(b'\n');

@@ -174,9 +174,13 @@ fn runs_rows_are_formatted_with_empty_nan_cells() {
     RunsCsv::append_row(&mut buf, &scn, &m, at(1), &none, &values(&scn, &none));
     assert_eq!(
         String::from_utf8(buf.clone()).unwrap(),
-        "0,42,0,0,deal,2,2025-08-14,350,0.25,0.75,1.5,0,0.5,0.625,0.2,0.2,1\n\
-         1,42,0,1,no_deal,3,2025-08-21,,0.25,0.75,1.5,0,0.5,0.625,0.2,0.2,1\n"
+        "0,42,0,0,deal,2,2025-08-14,350,0.25,0.75,1.5,0.0,0.5,0.625,0.2,0.2,1\n\
+         1,42,0,1,no_deal,3,2025-08-21,,0.25,0.75,1.5,0.0,0.5,0.625,0.2,0.2,1\n"
     );
+    // A whole value of a real-valued column (cost_us = 0) has its decimal
+    // point; a term on a whole-number grid (amount) and counts have none.
+    assert!(RunsCsv::is_real(&scn, &m, m.cost[1]) && !RunsCsv::is_real(&scn, &m, m.terms.start));
+    assert!(!RunsCsv::is_real(&scn, &m, m.ratifications));
     // The rows parse with the header as a rectangular CSV.
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(RunsCsv::header(&m)).unwrap();
@@ -262,6 +266,15 @@ fn writes_all_files_atomically() {
         "tiny.toml",
         serde_json::json!({"b": 1, "a": [true, "x"]}),
         RunInfo {
+            invocation: Invocation {
+                argv: vec![
+                    "standoff".into(),
+                    "run".into(),
+                    "--out".into(),
+                    "a b".into(),
+                ],
+                commit: Some("0123456789ab".into()),
+            },
             master_seed: 42,
             runs: 4,
             threads: 2,
@@ -318,6 +331,9 @@ fn writes_all_files_atomically() {
     assert_eq!(back.started, "1970-01-01T00:00:00Z");
     assert_eq!(back.finished, "1970-01-01T00:01:01Z");
     assert_eq!(back.version, env!("CARGO_PKG_VERSION"));
+    assert_eq!(back.argv, ["standoff", "run", "--out", "a b"]);
+    assert_eq!(back.command_line, "standoff run --out 'a b'");
+    assert_eq!(back.commit.as_deref(), Some("0123456789ab"));
     assert_eq!(
         back.config_hash,
         config_hash(&serde_json::json!({"a": [true, "x"], "b": 1}))
@@ -366,4 +382,190 @@ fn canonical_json_and_config_hash_are_stable() {
         config_hash(&v),
         format!("{:016x}", fnv1a64(canonical_json(&v).as_bytes()))
     );
+}
+
+#[test]
+fn shell_quote_leaves_plain_words_and_quotes_the_rest() {
+    assert_eq!(shell_quote("--out"), "--out");
+    assert_eq!(shell_quote("runs/a-1.5,x=y:z@w+%"), "runs/a-1.5,x=y:z@w+%");
+    assert_eq!(shell_quote(""), "''");
+    assert_eq!(shell_quote("a b"), "'a b'");
+    assert_eq!(shell_quote("~/x"), "'~/x'");
+    assert_eq!(shell_quote("$HOME;*"), "'$HOME;*'");
+    assert_eq!(shell_quote("it's"), r"'it'\''s'");
+}
+
+#[test]
+fn written_names_are_the_files_and_folders_standoff_writes() {
+    for f in [
+        "runs.csv",
+        "manifest.json",
+        "forecast.csv",
+        "runs.csv.partial",
+        "sweep_state.json",
+        "points/0.csv",
+        "points/12.csv.partial",
+        "points/7/runs.csv",
+        "points/7/runs.csv.partial",
+    ] {
+        assert!(is_written_file(f), "{f}");
+    }
+    for f in [
+        "notes.txt",
+        "runs.csv.bak",
+        "partial",
+        ".partial",
+        "points/x.csv",
+        "points/.csv",
+        "points/-1.csv",
+        "points/1/summary.csv",
+        "points/1/2/runs.csv",
+        "points",
+        "summary.csv/runs.csv",
+    ] {
+        assert!(!is_written_file(f), "{f}");
+    }
+    for d in ["points", "points/0", "points/31"] {
+        assert!(is_written_folder(d), "{d}");
+    }
+    for d in [
+        "runs.csv",
+        "point",
+        "points/a",
+        "points/1/x",
+        "points/1.csv",
+        "other",
+    ] {
+        assert!(!is_written_folder(d), "{d}");
+    }
+}
+
+#[test]
+fn replace_empties_a_standoff_folder_and_refuses_any_other_deleting_nothing() {
+    let manifest = "{\"tool\": \"standoff\", \"results_version\": 4}\n";
+    let fill = |p: &Path, extra: &[(&str, &str)]| {
+        let _ = fs::remove_dir_all(p);
+        fs::create_dir_all(p.join("points/3")).unwrap();
+        for (f, text) in [
+            ("runs.csv", "a\n"),
+            ("summary.csv", "b\n"),
+            ("manifest.json", manifest),
+            ("points/3.csv", "c\n"),
+            ("points/3/runs.csv", "d\n"),
+            ("survival.csv.partial", "e"),
+        ]
+        .iter()
+        .chain(extra)
+        {
+            fs::create_dir_all(p.join(f).parent().unwrap()).unwrap();
+            fs::write(p.join(f), text).unwrap();
+        }
+    };
+    let everything = |p: &Path| {
+        let mut v = Vec::new();
+        let mut stack = vec![p.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in fs::read_dir(&d).unwrap() {
+                let q = e.unwrap().path();
+                if q.is_dir() {
+                    stack.push(q.clone());
+                    v.push((q.display().to_string(), String::new()));
+                } else {
+                    v.push((q.display().to_string(), fs::read_to_string(&q).unwrap()));
+                }
+            }
+        }
+        v.sort();
+        v
+    };
+    // A folder of standoff's files only: emptied, sub-folders too.
+    let p = temp_dir("replace-ok");
+    fill(&p, &[]);
+    OutputDir::replace(&p).unwrap();
+    assert!(listing(&p).is_empty());
+    // Absent: made; empty: kept.
+    fs::remove_dir(&p).unwrap();
+    OutputDir::replace(&p).unwrap();
+    assert!(p.is_dir() && listing(&p).is_empty());
+    OutputDir::replace(&p).unwrap();
+    fs::remove_dir_all(&p).unwrap();
+    // Anything else refuses the whole folder, named, and deletes nothing.
+    /// Extra files (name, text), the entry refused, what is said of it.
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
+    let cases: &[Case] = &[
+        (
+            &[("notes.txt", "mine")],
+            "notes.txt",
+            "is not a file standoff writes",
+        ),
+        (
+            &[("points/3/notes", "mine")],
+            "points/3/notes",
+            "is not a file standoff writes",
+        ),
+        (
+            &[("points/x/runs.csv", "mine")],
+            "points/x",
+            "is a folder standoff does not make",
+        ),
+        (
+            &[(
+                "manifest.json",
+                "{\"tool\": \"other\", \"results_version\": 1}",
+            )],
+            "manifest.json",
+            "its tool is \"other\"",
+        ),
+        (
+            &[("manifest.json", "{\"tool\": \"standoff\"}")],
+            "manifest.json",
+            "is not a standoff manifest",
+        ),
+        (
+            &[("manifest.json", "not json")],
+            "manifest.json",
+            "is not a standoff manifest",
+        ),
+    ];
+    for (i, (extra, entry, why)) in cases.iter().enumerate() {
+        let p = temp_dir(&format!("replace-no-{i}"));
+        fill(&p, extra);
+        let before = everything(&p);
+        let e = OutputDir::replace(&p).unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            matches!(&e, OutputError::NotStandoffFolder { entry: x, .. } if x == Path::new(entry)),
+            "{msg}"
+        );
+        assert!(
+            msg.contains(why) && msg.contains("nothing was deleted"),
+            "{msg}"
+        );
+        assert!(msg.contains(&p.display().to_string()), "{msg}");
+        assert_eq!(everything(&p), before, "{entry}: the folder changed");
+        fs::remove_dir_all(&p).unwrap();
+    }
+    // A symbolic link, even under a standoff name, is not standoff's.
+    #[cfg(unix)]
+    {
+        let p = temp_dir("replace-link");
+        let target = temp_dir("replace-link-target");
+        fs::create_dir_all(&target).unwrap();
+        fs::write(target.join("0.csv"), "keep").unwrap();
+        fs::create_dir_all(&p).unwrap();
+        std::os::unix::fs::symlink(&target, p.join("points")).unwrap();
+        let e = OutputDir::replace(&p).unwrap_err();
+        assert!(e.to_string().contains("symbolic link"), "{e}");
+        assert_eq!(fs::read_to_string(target.join("0.csv")).unwrap(), "keep");
+        fs::remove_dir_all(&p).unwrap();
+        fs::remove_dir_all(&target).unwrap();
+    }
+    // A file in the way is not a folder.
+    let f = temp_dir("replace-file");
+    fs::write(&f, "x").unwrap();
+    assert!(matches!(
+        OutputDir::replace(&f).unwrap_err(),
+        OutputError::NotADirectory { .. }
+    ));
+    fs::remove_file(&f).unwrap();
 }

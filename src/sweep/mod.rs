@@ -293,12 +293,18 @@ pub fn canonical(v: &toml::Value) -> String {
     }
 }
 
-/// A value as a CSV cell: strings unquoted, floats as `output::format_f64`,
+/// A value as a CSV cell: strings unquoted; floats as `output::format_f64`,
+/// with a decimal point when whole (`50.0`: a column of floats stays one
+/// for polars, which infers a column's type from its first rows, here the
+/// first few points); booleans as `TRUE` and `FALSE`, which pandas, polars
+/// and R's read.csv all read as booleans (R reads `true` as text);
 /// anything else as [`canonical`].
 pub fn cell(v: &toml::Value) -> String {
     match v {
         toml::Value::String(s) => s.clone(),
+        toml::Value::Float(f) if f.is_finite() && f.fract() == 0.0 => format!("{f:.1}"),
         toml::Value::Float(f) => format_f64(*f),
+        toml::Value::Boolean(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
         other => canonical(other),
     }
 }

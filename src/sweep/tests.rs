@@ -287,6 +287,10 @@ fn canonical_values_are_stable() {
     assert_eq!(canonical(&v), "{a=true,b=[1,2.5,\"q\"]}");
     assert_eq!(cell(&Value::String("boulware".into())), "boulware");
     assert_eq!(cell(&Value::Float(0.1 + 0.2)), "0.30000000000000004");
+    assert_eq!(cell(&Value::Float(50.0)), "50.0");
+    assert_eq!(cell(&Value::Integer(50)), "50");
+    assert_eq!(cell(&Value::Boolean(true)), "TRUE");
+    assert_eq!(cell(&Value::Boolean(false)), "FALSE");
 }
 
 #[test]

@@ -57,15 +57,19 @@ fn no_agreed_term_has_more_distinct_values_than_its_grid_has_points() {
             is.name,
             values.len()
         );
+        let whole = is.grid_scale(scn.protocol.resolution) == Some(1.0);
         for v in values {
             let x: f64 = v.parse().unwrap();
-            // Each value is a grid point, written as its decimal.
-            assert_eq!(
-                is.snap(x, scn.protocol.resolution).to_string(),
-                *v,
-                "{}",
-                is.name
-            );
+            // Each value is a grid point, written as its decimal (with a
+            // decimal point on a grid that is not whole numbers: 293.0).
+            let snapped = is.snap(x, scn.protocol.resolution);
+            let want = if !whole && snapped.fract() == 0.0 {
+                format!("{snapped:.1}")
+            } else {
+                snapped.to_string()
+            };
+            assert_eq!(want, *v, "{}", is.name);
+            assert_eq!(!whole, v.contains('.'), "{}: {v}", is.name);
             // Whole-number grids are written as integers (polars reads them as i64).
             if is.lo.fract() == 0.0 && is.hi.fract() == 0.0 && v.contains('.') {
                 let step = (is.hi - is.lo) / is.steps(scn.protocol.resolution) as f64;
@@ -75,6 +79,49 @@ fn no_agreed_term_has_more_distinct_values_than_its_grid_has_points() {
                     is.name
                 );
             }
+        }
+    }
+}
+
+/// Real-valued columns carry a decimal point in every cell, so that a reader
+/// inferring types from the first rows (polars) reads them as floats; count
+/// columns and whole-number grids are integers.
+#[test]
+fn real_valued_columns_of_runs_csv_always_have_a_decimal_point() {
+    let d = scratch("outputs", "real");
+    run_model(&d, "1500");
+    let text = read(d.join("runs.csv"));
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let column = |name: &str| {
+        let c = header.iter().position(|h| *h == name).unwrap();
+        rows.iter().map(move |r| r[c]).filter(|v| !v.is_empty())
+    };
+    for name in [
+        "project_selection",
+        "headline",
+        "utility_korea",
+        "cost_us",
+        "support_korea",
+        "reservation_us",
+    ] {
+        assert!(column(name).count() > 0, "{name}");
+        for v in column(name) {
+            assert!(v.contains('.'), "{name}: {v}");
+        }
+    }
+    // Whole values of a real column are there and written as such.
+    assert!(column("project_selection").any(|v| v == "1.0" || v == "0.0"));
+    for name in [
+        "swap_line",
+        "auto_tariff",
+        "lever_delay",
+        "end_round",
+        "ratifications",
+    ] {
+        for v in column(name) {
+            assert!(v.parse::<i64>().is_ok(), "{name}: {v}");
         }
     }
 }

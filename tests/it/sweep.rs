@@ -110,7 +110,10 @@ fn one_and_two_threads_give_identical_files() {
     assert!(summary.starts_with(
         "point,param.levers.visa_review.credibility,param.levers.rating_squeeze.enabled,metric,count,mean,"
     ));
-    assert!(summary.contains("\n3,0.8,false,deal,300,"));
+    assert!(summary.contains(
+        "
+3,0.8,FALSE,deal,300,"
+    ));
     // One runs.csv for the sweep, the points' own removed once it is assembled.
     assert_eq!(read(a.join("runs.csv")).lines().count(), 4 * 300 + 1);
     assert!(!a.join("points/2/runs.csv").exists());
