@@ -13,6 +13,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
+mod author;
 pub mod forecast;
 mod interrupt;
 mod progress;
@@ -51,6 +52,8 @@ pub enum Command {
     Forecast(forecast::ForecastArgs),
     /// List the built-in scenarios (run any of them by name: `standoff run NAME`).
     Scenarios,
+    /// Print the JSON Schema of scenario files (or, with --markdown, the key reference).
+    Schema(author::SchemaArgs),
 }
 
 /// Arguments of `run`.
@@ -151,6 +154,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Validate(a) => validate::cmd_validate(a),
         Command::Forecast(a) => forecast::cmd_forecast(a),
         Command::Scenarios => cmd_scenarios(),
+        Command::Schema(a) => author::cmd_schema(a),
     }
 }
 

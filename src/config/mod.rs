@@ -28,6 +28,7 @@
 mod error;
 pub(crate) mod locate;
 pub mod raw;
+pub mod schema;
 mod validate;
 
 use std::path::Path;
