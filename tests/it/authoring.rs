@@ -376,3 +376,26 @@ fn schema_is_never_stricter_than_validation() {
         "{tried} configs, {valid} valid, {refused_by_schema} refused by the schema"
     );
 }
+
+/// The shipped configs start with the `#:schema PATH` line that TOML
+/// editors read (PATH relative to the file), and it leads to the schema.
+#[test]
+fn shipped_configs_name_the_schema_on_their_first_line() {
+    let schema_file = root().join(schema::SCHEMA_PATH).canonicalize().unwrap();
+    for dir in ["configs", "configs/theory"] {
+        for p in toml_files(dir) {
+            let text = fs::read_to_string(&p).unwrap();
+            let first = text.lines().next().unwrap_or_default();
+            let rel = first
+                .strip_prefix("#:schema ")
+                .unwrap_or_else(|| panic!("{}: first line is not `#:schema PATH`", p.display()));
+            let target = p.parent().unwrap().join(rel.trim());
+            assert_eq!(
+                target.canonicalize().ok().as_ref(),
+                Some(&schema_file),
+                "{}: {rel} is not the schema",
+                p.display()
+            );
+        }
+    }
+}
