@@ -43,7 +43,8 @@ pub enum Command {
     Sweep(sweep::SweepArgs),
     /// Run the theory configs through the engine and compare with bargaining theory (exit 1 on a failure).
     Validate(validate::ValidateArgs),
-    /// Validate a scenario file and print it as resolved (defaults filled in).
+    /// Validate a scenario file and print it as resolved (defaults filled in); warn on stderr
+    /// about dates past the horizon and levers or events that can never happen.
     Check {
         /// Scenario file (TOML).
         config: PathBuf,
@@ -54,6 +55,8 @@ pub enum Command {
     Scenarios,
     /// Print the JSON Schema of scenario files (or, with --markdown, the key reference).
     Schema(author::SchemaArgs),
+    /// Write a commented scenario that runs, to start from (NAME.toml; stdout without NAME).
+    Init(author::InitArgs),
 }
 
 /// Arguments of `run`.
@@ -128,7 +131,10 @@ pub fn exit_code(err: &anyhow::Error) -> i32 {
     } else if err.chain().any(|e| {
         e.is::<ConfigError>()
             || e.is::<BadInput>()
-            || matches!(e.downcast_ref(), Some(OutputError::NotEmpty { .. }))
+            || matches!(
+                e.downcast_ref(),
+                Some(OutputError::NotEmpty { .. } | OutputError::Exists { .. })
+            )
     }) {
         2
     } else {
@@ -155,6 +161,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Forecast(a) => forecast::cmd_forecast(a),
         Command::Scenarios => cmd_scenarios(),
         Command::Schema(a) => author::cmd_schema(a),
+        Command::Init(a) => author::cmd_init(a),
     }
 }
 
@@ -386,6 +393,9 @@ fn cmd_scenarios() -> Result<()> {
 
 fn cmd_check(path: &Path) -> Result<()> {
     let loaded = config::load_file(path)?;
+    for w in config::warnings(&loaded) {
+        eprintln!("warning: {w}");
+    }
     let s = &loaded.scenario;
     let mut o = std::io::stdout().lock();
     writeln!(

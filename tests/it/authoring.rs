@@ -399,3 +399,128 @@ fn shipped_configs_name_the_schema_on_their_first_line() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// `standoff init`.
+
+#[test]
+fn init_writes_a_scenario_that_validates_and_runs_and_never_overwrites() {
+    let dir = crate::common::scratch("authoring", "init");
+    let run_in = |args: &[&str]| bin().current_dir(&dir).args(args).output().unwrap();
+    ok(run_in(&["init", "trade_talks"]));
+    let file = dir.join("trade_talks.toml");
+    let text = fs::read_to_string(&file).unwrap();
+    assert!(
+        text.starts_with("#:schema ./scenario.schema.json\n"),
+        "{text}"
+    );
+    // The schema beside it is the committed one, and accepts the file.
+    assert_eq!(
+        fs::read_to_string(dir.join("scenario.schema.json")).unwrap(),
+        schema::json_schema_text()
+    );
+    assert_eq!(Validator::new().problem(&parse(&file).unwrap()), None);
+    let loaded = config::load_file(&file).unwrap();
+    assert_eq!(loaded.scenario.name, "trade_talks");
+    // It has comments (a template to edit), and it runs.
+    assert!(
+        text.lines()
+            .filter(|l| l.trim_start().starts_with('#'))
+            .count()
+            > 10
+    );
+    ok(run_in(&["check", "trade_talks.toml"]));
+    ok(run_in(&[
+        "run",
+        "trade_talks.toml",
+        "--runs",
+        "300",
+        "--quiet",
+        "--out",
+        "out",
+    ]));
+    let summary = fs::read_to_string(dir.join("out/summary.csv")).unwrap();
+    assert!(summary.lines().count() > 5, "{summary}");
+    // A second init leaves both files as they are, with exit 2.
+    fs::write(&file, "edited").unwrap();
+    let again = run_in(&["init", "trade_talks"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("trade_talks.toml exists"));
+    assert_eq!(fs::read_to_string(&file).unwrap(), "edited");
+    assert!(!dir.join("trade_talks.toml.partial").exists());
+    // A path ending in .toml names the file; a name that is not a name is refused.
+    ok(run_in(&["init", "sub.toml"]));
+    assert!(
+        config::load_file(&dir.join("sub.toml"))
+            .unwrap()
+            .scenario
+            .name
+            == "sub"
+    );
+    let bad = run_in(&["init", "no good"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(!dir.join("no good.toml").exists());
+    // Without a name, the scenario goes to stdout.
+    let out = ok(run_in(&["init"]));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        config::template("scenario")
+    );
+}
+
+// ---------------------------------------------------------------------------
+// `standoff check` warnings.
+
+/// The `warning:` lines `standoff check` prints for a file (it must pass).
+fn check_warnings(p: &Path) -> Vec<String> {
+    let out = bin().arg("check").arg(p).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    stderr.lines().map(str::to_string).collect()
+}
+
+/// Each file in tests/configs/warn is valid and gets exactly the warnings
+/// of its `# warning: <text>` lines, in order, each naming the file and key.
+#[test]
+fn check_warns_about_dates_past_the_horizon_and_what_can_never_happen() {
+    for p in toml_files("tests/configs/warn") {
+        let text = fs::read_to_string(&p).unwrap();
+        let want: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("# warning: "))
+            .collect();
+        assert!(!want.is_empty(), "{}: no `# warning:` lines", p.display());
+        let got = check_warnings(&p);
+        assert_eq!(
+            got.len(),
+            want.len(),
+            "{}:\n{}",
+            p.display(),
+            got.join("\n")
+        );
+        let prefix = format!("warning: {}:", p.display());
+        for (g, w) in got.iter().zip(&want) {
+            assert!(
+                g.starts_with(&prefix) && g.contains(w),
+                "{}:\n  expected: {w}\n  got:      {g}",
+                p.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn check_does_not_warn_about_the_shipped_configs() {
+    for dir in ["configs", "configs/theory"] {
+        for p in toml_files(dir) {
+            let got = check_warnings(&p);
+            assert!(got.is_empty(), "{}:\n{}", p.display(), got.join("\n"));
+        }
+    }
+    assert!(check_warnings(&root().join("tests/configs/good/minimal.toml")).is_empty());
+}
