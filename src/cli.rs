@@ -13,6 +13,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
+mod author;
 pub mod forecast;
 mod interrupt;
 mod progress;
@@ -53,7 +54,8 @@ pub enum Command {
     /// Run the theory configs through the engine and compare with bargaining theory (exit 1 on a failure).
     #[command(after_help = usage::VALIDATE)]
     Validate(validate::ValidateArgs),
-    /// Validate a scenario file and print it as resolved (defaults filled in).
+    /// Validate a scenario file and print it as resolved (defaults filled in); warn on stderr
+    /// about dates past the horizon and levers or events that can never happen.
     #[command(after_help = usage::CHECK)]
     Check {
         /// Scenario file (TOML).
@@ -68,6 +70,10 @@ pub enum Command {
     Completions(usage::CompletionsArgs),
     /// Print the man page (roff) on stdout: `standoff man > ~/.local/share/man/man1/standoff.1`.
     Man,
+    /// Print the JSON Schema of scenario files (or, with --markdown, the key reference).
+    Schema(author::SchemaArgs),
+    /// Write a commented scenario that runs, to start from (NAME.toml; stdout without NAME).
+    Init(author::InitArgs),
 }
 
 /// Arguments of `run`.
@@ -154,7 +160,11 @@ pub fn exit_code(err: &anyhow::Error) -> i32 {
             || e.is::<BadInput>()
             || matches!(
                 e.downcast_ref(),
-                Some(OutputError::NotEmpty { .. } | OutputError::NotStandoffFolder { .. })
+                Some(
+                    OutputError::NotEmpty { .. }
+                        | OutputError::NotStandoffFolder { .. }
+                        | OutputError::Exists { .. }
+                )
             )
     }) {
         2
@@ -183,6 +193,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Scenarios => cmd_scenarios(),
         Command::Completions(a) => usage::cmd_completions(a),
         Command::Man => usage::cmd_man(),
+        Command::Schema(a) => author::cmd_schema(a),
+        Command::Init(a) => author::cmd_init(a),
     }
 }
 
@@ -446,6 +458,9 @@ fn cmd_scenarios() -> Result<()> {
 
 fn cmd_check(path: &Path) -> Result<()> {
     let loaded = config::load_file(path)?;
+    for w in config::warnings(&loaded) {
+        eprintln!("warning: {w}");
+    }
     let s = &loaded.scenario;
     let mut o = std::io::stdout().lock();
     writeln!(

@@ -28,7 +28,9 @@
 mod error;
 pub(crate) mod locate;
 pub mod raw;
+pub mod schema;
 mod validate;
+mod warn;
 
 use std::path::Path;
 
@@ -46,6 +48,7 @@ pub use validate::{
     MAX_ISSUES, MAX_PATH_VALUES, MAX_RESOLUTION, POLICY_KINDS, PROPOSER_RULES, STRATEGY_KINDS,
     TRIGGER_KINDS, VERSION,
 };
+pub use warn::{warnings, Warning};
 
 /// The built-in 2025 Korea–US scenario (`configs/korea_us_2025.toml`).
 pub const BUILTIN_TOML: &str = include_str!("../../configs/korea_us_2025.toml");
@@ -114,6 +117,15 @@ pub fn load_str(file_label: &str, text: &str) -> Result<Loaded, ConfigError> {
         raw,
         scenario,
     })
+}
+
+/// The scenario `standoff init` writes, with `NAME` for its name: a
+/// commented minimal scenario that runs (a test loads and runs it).
+pub const TEMPLATE_TOML: &str = include_str!("template.toml");
+
+/// The template with its name set (a name of letters, digits, `_` and `-`).
+pub fn template(name: &str) -> String {
+    TEMPLATE_TOML.replacen("name = \"NAME\"", &format!("name = \"{name}\""), 1)
 }
 
 /// The built-in scenarios: name and text (compiled in). The first is the

@@ -27,6 +27,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 
+use schemars::JsonSchema;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
@@ -107,6 +108,28 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Named<T> {
     }
 }
 
+/// A table of names (letters, digits, `_` and `-`), each holding a `T`.
+impl<T: JsonSchema> JsonSchema for Named<T> {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Named_{}", T::schema_name()).into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "object",
+            "propertyNames": { "pattern": NAME_PATTERN },
+            "additionalProperties": generator.subschema_for::<T>(),
+        })
+    }
+}
+
+/// The names of players, issues, levers and events: letters, digits, `_` and `-`.
+pub const NAME_PATTERN: &str = "^[A-Za-z0-9_-]+$";
+
 /// A date as written in the file (`"YYYY-MM-DD"`); parsed during validation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawDate(pub String);
@@ -139,6 +162,24 @@ impl<'de> Deserialize<'de> for RawDate {
     }
 }
 
+impl JsonSchema for RawDate {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+            "description": "A date \"YYYY-MM-DD\".",
+        })
+    }
+}
+
 /// A distribution of a scalar: see the module documentation for its forms.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RawDist {
@@ -153,12 +194,13 @@ pub enum RawDist {
 }
 
 /// Parameters of a truncated normal distribution (all required).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawNormal {
     /// Mean before truncation.
     pub mean: f64,
     /// Standard deviation before truncation (>= 0).
+    #[schemars(range(min = 0))]
     pub sd: f64,
     /// Lower truncation bound.
     pub lo: f64,
@@ -168,6 +210,38 @@ pub struct RawNormal {
 
 const DIST_FORMS: &str = "a number, { uniform = [lo, hi] }, \
     { normal = { mean = .., sd = .., lo = .., hi = .. } } or { choice = [..] }";
+
+impl JsonSchema for RawDist {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Distribution".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let one = |key: &str, value: serde_json::Value| {
+            serde_json::json!({
+                "type": "object",
+                "properties": { key: value },
+                "required": [key],
+                "additionalProperties": false,
+            })
+        };
+        let number = serde_json::json!({ "type": "number" });
+        let normal = generator.subschema_for::<RawNormal>();
+        schemars::json_schema!({
+            "description": format!("A distribution: {DIST_FORMS}."),
+            "oneOf": [
+                number,
+                one("uniform", serde_json::json!({
+                    "type": "array", "items": number, "minItems": 2, "maxItems": 2,
+                })),
+                one("normal", normal.to_value()),
+                one("choice", serde_json::json!({
+                    "type": "array", "items": number, "minItems": 1,
+                })),
+            ],
+        })
+    }
+}
 
 impl Serialize for RawDist {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -250,12 +324,14 @@ impl<'de> Deserialize<'de> for RawDist {
 }
 
 /// The whole file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawScenario {
     /// Config format version. *Required*; must be `1`.
+    #[schemars(extend("const" = 1))]
     pub version: u32,
     /// Scenario name, *required*: letters, digits, `_` and `-` (it names output folders).
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]+$"))]
     pub name: String,
     /// Free text describing the scenario (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -266,8 +342,10 @@ pub struct RawScenario {
     #[serde(default)]
     pub protocol: RawProtocol,
     /// `[players.NAME]`, *required*: exactly two tables; the first is side 0.
+    #[schemars(extend("minProperties" = 2, "maxProperties" = 2))]
     pub players: Named<RawPlayer>,
     /// `[issues.NAME]`, *required*: at least one issue, in column order.
+    #[schemars(extend("minProperties" = 1, "maxProperties" = 200))]
     pub issues: Named<RawIssue>,
     /// `[levers.NAME]`: pressure levers of either side (optional).
     #[serde(default, skip_serializing_if = "Named::is_empty")]
@@ -289,7 +367,7 @@ pub struct RawScenario {
 /// candidate that contradicts a fact about the players' choices (or that
 /// ends before `as_of`: talks were open) is rejected. `--runs N` means N
 /// kept runs. See docs/model.md, "Forecasting from a date".
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawForecast {
     /// The date of the forecast, *required*: on or after `clock.start`, and
@@ -299,6 +377,7 @@ pub struct RawForecast {
     /// that would need more than `runs / min_acceptance` candidates stops
     /// with an error naming the fact that rejects the most. Default 0.001.
     #[serde(default = "default_min_acceptance")]
+    #[schemars(extend("exclusiveMinimum" = 0, "maximum" = 1))]
     pub min_acceptance: f64,
     /// `[[forecast.facts]]`: the facts observed by `as_of`, in any order.
     #[serde(default)]
@@ -328,7 +407,7 @@ pub fn default_min_acceptance() -> f64 {
 /// `exposure` and with `lever_sensitivity = 0`), `condition` for the other
 /// events (their firing says something about the terms on the table).
 /// Offers are always conditioned on. `note` is free text (e.g. the source).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawFact {
     /// The kind of fact, *required*: `event`, `lever` or `offer`.
@@ -337,6 +416,7 @@ pub struct RawFact {
     pub date: RawDate,
     /// `impose` or `condition` (`event`, `lever`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("enum" = ["impose", "condition"]))]
     pub mode: Option<String>,
     /// The event (`event`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -365,6 +445,7 @@ pub struct RawFact {
     pub value: Option<f64>,
     /// How far from `value` a matching offer may be (`offer`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
     pub tolerance: Option<f64>,
     /// Free text: where the fact comes from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -372,16 +453,18 @@ pub struct RawFact {
 }
 
 /// `[clock]`: the calendar of a run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawClock {
     /// Date of round 0, *required*.
     pub start: RawDate,
     /// Days per round (>= 1). Default 7.
     #[serde(default = "default_days_per_round")]
+    #[schemars(range(min = 1))]
     pub days_per_round: u32,
     /// Number of rounds (1..=100000), *required*. Rounds are 0..horizon; no
     /// deal by then means the status quo stands.
+    #[schemars(range(min = 1, max = 100_000))]
     pub horizon: u32,
     /// `[clock.focal]`: an optional focal deadline (e.g. a summit).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -393,10 +476,11 @@ fn default_days_per_round() -> u32 {
 }
 
 /// `[clock.focal]`: a focal date that is costly to pass without a deal.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawFocal {
     /// Its name, *required* (a label).
+    #[schemars(regex(pattern = r"\S"))]
     pub name: String,
     /// Its date, *required*, on or after `clock.start`. Passing it means
     /// reaching its round (the first round on or after the date) without a deal.
@@ -404,19 +488,22 @@ pub struct RawFocal {
     /// One-off audience cost (USD bn, >= 0) per player name, e.g.
     /// `{ korea = 2.0, us = 1.0 }`; a player left out pays 0.
     #[serde(default)]
+    #[schemars(extend("additionalProperties" = { "type": "number", "minimum": 0 }))]
     pub audience_cost: Named<f64>,
     /// Fall in domestic support (in [0, 1]) per player name; default 0.
     #[serde(default)]
+    #[schemars(extend("additionalProperties" = { "type": "number", "minimum": 0, "maximum": 1 }))]
     pub support_loss: Named<f64>,
 }
 
 /// `[protocol]`: the bargaining protocol.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawProtocol {
     /// `"alternate"` (default: proposers alternate, `first` starts) or
     /// `"random"` (each round the first-listed player proposes with probability
     /// `recognition`).
+    #[schemars(extend("enum" = ["alternate", "random"]))]
     pub proposer: String,
     /// With `alternate`: the player who proposes in round 0. Default: the
     /// first-listed player. Not allowed with `random`.
@@ -425,10 +512,13 @@ pub struct RawProtocol {
     /// With `random`: probability in [0, 1] that the FIRST-listed player
     /// proposes in a round. Default 0.5. Not allowed with `alternate`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 1))]
     pub recognition: Option<f64>,
     /// Grid steps per issue on the offer path (1..=10000). Default 100.
+    #[schemars(range(min = 1, max = 10_000))]
     pub resolution: u32,
     /// Failed ratifications after which the talks break down (>= 1). Default 3.
+    #[schemars(range(min = 1))]
     pub max_ratifications: u32,
 }
 
@@ -446,28 +536,33 @@ impl Default for RawProtocol {
 
 /// `[players.NAME]`: one of the two players. The name is any of letters,
 /// digits, `_` and `-`, except `unit`, `lo` and `hi` (keys of issue tables).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPlayer {
     /// USD bn that one unit of deal utility is worth to this player (> 0),
     /// *required*: converts costs to utility.
+    #[schemars(range(min = 1e-6))]
     pub bn_per_util: f64,
     /// Per-round discount factor in (0, 1]. Default 1 (no discounting).
     #[serde(default = "one")]
+    #[schemars(extend("exclusiveMinimum" = 0, "maximum" = 1))]
     pub discount: f64,
     /// Cost (USD bn, >= 0) this player bears in every round without a deal.
     /// Default 0.
     #[serde(default)]
+    #[schemars(range(min = 0))]
     pub delay_cost: f64,
     /// Rounds (>= 0) for which extra pressure (lever and event costs) is expected
     /// to persist after a breakdown; scales how much it lowers the no-deal value.
     /// Default 0.
     #[serde(default)]
+    #[schemars(range(min = 0))]
     pub pressure_horizon: f64,
     /// Acceptance rule: `"next_offer_or_no_deal"` (default: accept an offer worth
     /// at least the higher of its own next offer and its no-deal value),
     /// `"no_deal"` or `"next_offer"`.
     #[serde(default = "default_acceptance")]
+    #[schemars(extend("enum" = ["next_offer_or_no_deal", "no_deal", "next_offer"]))]
     pub acceptance: String,
     /// Whether this side walks away when its no-deal value exceeds the best deal
     /// it expects the other to accept. Default true.
@@ -514,17 +609,19 @@ pub struct RawPlayer {
 ///
 /// A player who prices exposure makes utilities non-separable: offer paths
 /// are then built as a Pareto frontier rather than by the greedy walk.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawExposurePricing {
     /// An event, *required*, whose trigger is `hazard` with an `exposure`
     /// (and which is enabled).
     pub event: String,
     /// USD bn (>= 0) lost per crisis, *required*.
+    #[schemars(range(min = 0))]
     pub loss: f64,
     /// Issues, *required* (at least one, each at most once, ranges >= 0),
     /// whose values multiply to the cash committed (USD bn), e.g.
     /// `["headline", "cash_share"]`.
+    #[schemars(extend("minItems" = 1, "uniqueItems" = true))]
     pub committed: Vec<String>,
 }
 
@@ -542,7 +639,7 @@ fn default_acceptance() -> String {
 
 /// `[players.NAME.type]`: distributions of the private type (see the module
 /// documentation for how to write a distribution).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawType {
     /// Reservation value: utility of no deal on the deal-utility scale; its
@@ -567,16 +664,20 @@ impl Default for RawType {
 }
 
 /// `[players.NAME.politics]`: domestic support (two-level game).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawPolitics {
     /// Support at round 0, in [0, 1]. Default 0.5.
+    #[schemars(range(min = 0, max = 1))]
     pub initial_support: f64,
     /// Fall in support per USD bn of cost borne in a round (>= 0). Default 0.
+    #[schemars(range(min = 0))]
     pub pain: f64,
     /// Fall in support per unit of own utility conceded in an offer (>= 0). Default 0.
+    #[schemars(range(min = 0))]
     pub concession: f64,
     /// Rise in support per round in which the leader does not concede (>= 0). Default 0.
+    #[schemars(range(min = 0))]
     pub firmness: f64,
 }
 
@@ -592,21 +693,27 @@ impl Default for RawPolitics {
 }
 
 /// `[players.NAME.ratification]`: ratification of an accepted deal at home.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawRatification {
     /// Probability in [0, 1] of ratification when support is at its initial level
     /// and the deal is worth exactly the reservation value. Default 1.
+    #[schemars(range(min = 0, max = 1))]
     pub base: f64,
     /// Logit change per unit of support above the initial level (>= 0). Default 0.
+    #[schemars(range(min = 0))]
     pub support_slope: f64,
     /// Logit change per unit of deal utility above the no-deal value (>= 0). Default 0.
+    #[schemars(range(min = 0))]
     pub terms_slope: f64,
     /// One-off cost (USD bn, >= 0) to this side when ratification fails. Default 0.
+    #[schemars(range(min = 0))]
     pub failure_cost: f64,
     /// Fall in support (in [0, 1]) after a failed ratification. Default 0.
+    #[schemars(range(min = 0, max = 1))]
     pub failure_support_loss: f64,
     /// Rise in the reservation value (in [0, 1]) after a failed ratification. Default 0.
+    #[schemars(range(min = 0, max = 1))]
     pub failure_hardening: f64,
 }
 
@@ -653,7 +760,7 @@ impl Default for RawRatification {
 /// `attrition` demands the Nash solution against the weakest opponent it
 /// cannot rule out and concedes to the opponent's demand once holding out
 /// has cost it `endurance` × its resolve × its stake.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawStrategy {
     /// The strategy, *required*: one of `boulware`, `linear`, `conceder`,
@@ -662,22 +769,28 @@ pub struct RawStrategy {
     pub kind: String,
     /// Concession exponent (time-dependent kinds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("exclusiveMinimum" = 0))]
     pub exponent: Option<f64>,
     /// Deadline conceded towards: `"focal"` or `"horizon"` (time-dependent kinds, hardliner).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("enum" = ["focal", "horizon"]))]
     pub deadline: Option<String>,
     /// Share of the opponent's last concession returned (tit_for_tat).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
     pub reciprocity: Option<f64>,
     /// Unconditional concession per round, in utility (tit_for_tat).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
     pub step: Option<f64>,
     /// Points of the grid on which the prior over the opponent's reservation
     /// value is tabulated (bayesian, nash, attrition).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 2, max = 10_000))]
     pub grid: Option<u32>,
     /// The share of its stake a side of resolve 1 will burn holding out (attrition).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("exclusiveMinimum" = 0))]
     pub endurance: Option<f64>,
 }
 
@@ -686,9 +799,10 @@ pub struct RawStrategy {
 /// `korea = { weight = 0.1, prefers = "low", exponent = 1.0 }`. An issue
 /// settled by an earlier agreement is declared `fixed = VALUE` instead (no
 /// range, no preferences): it takes that value in every deal.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
 pub struct RawIssue {
     /// Unit label, e.g. `"usd_bn"`. Default `""`.
+    #[schemars(default)]
     pub unit: String,
     /// Low end of the range, *required* unless `fixed`.
     pub lo: Option<f64>,
@@ -698,22 +812,27 @@ pub struct RawIssue {
     pub fixed: Option<f64>,
     /// Grid steps of the range, for an issue with its own scale (e.g. 2:
     /// three levels lo, midpoint, hi). Default: `protocol.resolution`.
+    #[schemars(range(min = 1, max = 10_000))]
     pub steps: Option<u32>,
     /// Each player's preference, keyed by player name (one entry per player, *required*).
+    #[schemars(flatten)]
     pub prefs: Named<RawPref>,
 }
 
 /// A player's view of an issue: `{ weight = .., prefers = "low" | "high", exponent = .. }`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPref {
     /// Salience (>= 0), *required*. A player's weights are normalised to sum
     /// to 1 over the issues, so only their ratios matter; not all may be 0.
+    #[schemars(range(min = 0))]
     pub weight: f64,
     /// `"low"` or `"high"`: which end of the range this player prefers, *required*.
+    #[schemars(extend("enum" = ["low", "high"]))]
     pub prefers: String,
     /// Value-curve exponent (> 0): < 1 concave (risk-averse), 1 linear, > 1 convex. Default 1.
     #[serde(default = "one")]
+    #[schemars(extend("exclusiveMinimum" = 0))]
     pub exponent: f64,
 }
 
@@ -784,7 +903,7 @@ impl<'de> Deserialize<'de> for RawIssue {
 }
 
 /// `[levers.NAME]`: a pressure lever; its target is the player who does not own it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawLever {
     /// The player who pulls it, *required*.
@@ -794,38 +913,47 @@ pub struct RawLever {
     pub enabled: bool,
     /// Cost (USD bn, >= 0) per active round to the target. Default 0.
     #[serde(default)]
+    #[schemars(range(min = 0))]
     pub cost_to_target: f64,
     /// Cost (USD bn, >= 0) per active round to the owner. Default 0.
     #[serde(default)]
+    #[schemars(range(min = 0))]
     pub cost_to_owner: f64,
     /// One-off cost (USD bn, >= 0) to the target when carried out. Default 0.
     #[serde(default)]
+    #[schemars(range(min = 0))]
     pub one_off_cost: f64,
     /// Probability in [0, 1] that a threatened use is carried out. Default 1.
     #[serde(default = "one")]
+    #[schemars(range(min = 0, max = 1))]
     pub credibility: f64,
     /// Hardening of the target while active, in [0, 1]: its support rises by
     /// backlash × (1 − support) when used and its concession rate is multiplied
     /// by (1 − backlash). Default 0.
     #[serde(default)]
+    #[schemars(range(min = 0, max = 1))]
     pub backlash: f64,
     /// Softening of the target while active, in [0, 1]: its concession rate is
     /// multiplied by (1 + softening) (sweeteners). Default 0.
     #[serde(default)]
+    #[schemars(range(min = 0, max = 1))]
     pub softening: f64,
     /// Hardening of the owner while active, in [0, 1]: the owner's concession
     /// rate is multiplied by (1 − owner_resolve) (demands, stalling). Default 0.
     #[serde(default)]
+    #[schemars(range(min = 0, max = 1))]
     pub owner_resolve: f64,
     /// Hazard in [0, 1] added, while active, to events whose trigger has a
     /// `lever_sensitivity` (e.g. an FX shock under a rating squeeze). Default 0.
     #[serde(default)]
+    #[schemars(range(min = 0, max = 1))]
     pub hazard: f64,
     /// Rounds it stays active once used (0: until the run ends). Default 0.
     #[serde(default)]
     pub duration: u32,
     /// Per-round decay in [0, 1] of its costs while active: cost × (1 − decay)^age. Default 0.
     #[serde(default)]
+    #[schemars(range(min = 0, max = 1))]
     pub decay: f64,
     /// How many times it can be used in a run. Default 1.
     #[serde(default = "one_u32")]
@@ -850,7 +978,7 @@ fn one_u32() -> u32 {
 /// | `at_date` | `date` (*required*): in the first round on or after the date |
 /// | `before_deadline` | `rounds` >= 0 (*required*): this many rounds before the focal deadline (or the horizon) |
 /// | `never` | none |
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPolicy {
     /// The policy, *required*: `stalled`, `expected_gain`, `at_date`, `before_deadline` or `never`.
@@ -864,7 +992,7 @@ pub struct RawPolicy {
 }
 
 /// `[events.NAME]`: an exogenous shock.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawEvent {
     /// False switches it off: it stays in the scenario (so output columns do not
@@ -897,13 +1025,14 @@ pub struct RawEvent {
 /// ```
 ///
 /// capped at 1, where value(issue) is that issue's value in the offer on the table.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTrigger {
     /// The trigger, *required*: `hazard` or `date`.
     pub kind: String,
     /// Base hazard per round (`hazard`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 1))]
     pub base: Option<f64>,
     /// First date it can fire (`hazard`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -913,6 +1042,7 @@ pub struct RawTrigger {
     pub to_date: Option<RawDate>,
     /// Weight on the hazards added by active levers (`hazard`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
     pub lever_sensitivity: Option<f64>,
     /// Exposure of the hazard to the terms on the table (`hazard`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -922,21 +1052,24 @@ pub struct RawTrigger {
     pub date: Option<RawDate>,
     /// Probability that it happens on that date (`date`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 1))]
     pub probability: Option<f64>,
 }
 
 /// `exposure = { issue = .., reserves = .., cushion = .., slope = .. }`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawExposure {
     /// Issue whose value on the table drives the hazard, *required*.
     pub issue: String,
     /// Denominator (> 0), e.g. FX reserves in USD bn, *required*.
+    #[schemars(extend("exclusiveMinimum" = 0))]
     pub reserves: f64,
     /// Optional issue whose value adds to the denominator (e.g. a swap line).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cushion: Option<String>,
     /// Hazard per unit of value / (reserves + cushion) (>= 0), *required*.
+    #[schemars(range(min = 0))]
     pub slope: f64,
     /// Convexity b (> 0) of the hazard in the exposure ratio: the term is
     /// `slope × (value / (reserves + cushion))^b`. Default 1 (linear).
@@ -944,23 +1077,28 @@ pub struct RawExposure {
     /// behaves like C^(−b) at small odds, with b = ln M / ln 2 where M
     /// multiplies the odds when coverage halves (M in [1.5, 4]: b in [0.58, 2]).
     #[serde(default = "one")]
+    #[schemars(extend("exclusiveMinimum" = 0))]
     pub power: f64,
 }
 
 /// `[events.NAME.effects.PLAYER]`: what an event does to one player.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawEffect {
     /// One-off cost (USD bn, >= 0). Default 0.
+    #[schemars(range(min = 0))]
     pub one_off_cost: f64,
     /// Change in the flow cost per round from now on (USD bn; may be negative,
     /// the total never goes below 0). Default 0.
     pub flow_cost: f64,
     /// Shift in domestic support, in [-1, 1]. Default 0.
+    #[schemars(range(min = -1, max = 1))]
     pub support: f64,
     /// Multiplier (> 0) on the concession rate from now on: < 1 hardens, > 1 softens. Default 1.
+    #[schemars(extend("exclusiveMinimum" = 0))]
     pub concession: f64,
     /// Shift in the reservation value (utility), in [-1, 1]. Default 0.
+    #[schemars(range(min = -1, max = 1))]
     pub reservation: f64,
 }
 

@@ -82,6 +82,41 @@ impl AtomicFile {
         renamed
     }
 
+    /// Like [`commit`](Self::commit), but never replaces a file: if the
+    /// final path exists (before or while writing) it fails with
+    /// [`OutputError::Exists`] and leaves that file as it was. The `.partial`
+    /// file is linked to the final name (which fails if the name exists)
+    /// and then removed; where links are not supported it is renamed after
+    /// a check that the name is free.
+    pub fn commit_new(mut self) -> Result<(), OutputError> {
+        let io_err = |path: &Path, source| OutputError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let Some(w) = self.w.take() else {
+            return Ok(());
+        };
+        let done = match w.into_inner() {
+            Err(e) => Err(io_err(&self.partial, e.into_error())),
+            Ok(f) => f.sync_all().map_err(|e| io_err(&self.partial, e)),
+        }
+        .and_then(|()| match fs::hard_link(&self.partial, &self.path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists || self.path.exists() => {
+                Err(OutputError::Exists {
+                    path: self.path.clone(),
+                })
+            }
+            Err(_) => fs::rename(&self.partial, &self.path).map_err(|source| OutputError::Rename {
+                from: self.partial.clone(),
+                to: self.path.clone(),
+                source,
+            }),
+        });
+        let _ = fs::remove_file(&self.partial);
+        done
+    }
+
     fn writer(&mut self) -> io::Result<&mut BufWriter<File>> {
         self.w
             .as_mut()

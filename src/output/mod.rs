@@ -81,6 +81,13 @@ pub enum OutputError {
         /// The cause.
         source: io::Error,
     },
+    /// A file to be written anew exists ([`AtomicFile::commit_new`]):
+    /// nothing is written over.
+    #[error("{} exists; choose another name or remove it (it is never written over)", path.display())]
+    Exists {
+        /// The file.
+        path: PathBuf,
+    },
     /// The output directory cannot be created.
     #[error("cannot create output directory {}", path.display())]
     CreateDir {

@@ -7,6 +7,7 @@
 //! uniform number `u` in [0, 1): `random` takes `u` uniform, `lhs` takes
 //! `u = (stratum + jitter) / n` with each parameter's strata permuted.
 
+use crate::rng::dist::truncated_normal;
 use crate::rng::{run_rng, uniform, RunCoord, RunRng};
 
 /// The `point` coordinate of the generator of `random` and `lhs` draws
@@ -39,12 +40,16 @@ pub enum Distribution {
         /// Round to whole numbers.
         integer: bool,
     },
-    /// Normal(mean, sd); rounded if `integer`.
+    /// Normal(mean, sd), truncated to [lo, hi] if either bound is given
+    /// (a missing bound is 40 sd from the mean: no mass lies beyond it in
+    /// double precision); rounded if `integer` (the bounds are then whole).
     Normal {
         /// Mean.
         mean: f64,
         /// Standard deviation.
         sd: f64,
+        /// The truncation bounds, if any.
+        bounds: Option<(f64, f64)>,
         /// Round to whole numbers.
         integer: bool,
     },
@@ -76,10 +81,21 @@ impl Distribution {
                 let (a, b) = (lo.ln(), hi.ln());
                 number((a + (b - a) * u).exp().clamp(*lo, *hi), *integer)
             }
-            Distribution::Normal { mean, sd, integer } => {
+            Distribution::Normal {
+                mean,
+                sd,
+                bounds: None,
+                integer,
+            } => {
                 let z = inverse_normal(u.max(f64::MIN_POSITIVE));
                 number(mean + sd * z, *integer)
             }
+            Distribution::Normal {
+                mean,
+                sd,
+                bounds: Some((lo, hi)),
+                integer,
+            } => number(truncated_normal(*mean, *sd, *lo, *hi, u), *integer),
             Distribution::Choice(v) => {
                 let k = ((u * v.len() as f64) as usize).min(v.len() - 1);
                 v[k].clone()
@@ -297,6 +313,7 @@ mod tests {
             Distribution::Normal {
                 mean: 0.0,
                 sd: 1.0,
+                bounds: None,
                 integer: false,
             },
         ];

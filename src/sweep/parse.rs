@@ -453,25 +453,81 @@ fn param(
                 integer: integer_flag,
             })
         }
-        Form::Normal => {
-            let (mean, sd) = rp
-                .normal
-                .as_ref()
-                .map_or((f64::NAN, f64::NAN), |n| (n.mean, n.sd));
-            if !mean.is_finite() || !sd.is_finite() || sd < 0.0 {
-                return Err(key_error(
-                    &k("normal"),
-                    format!("expected a finite mean and sd >= 0, found mean = {mean}, sd = {sd}"),
-                ));
-            }
-            ParamValues::Dist(Distribution::Normal {
-                mean,
-                sd,
-                integer: integer_flag,
-            })
-        }
+        Form::Normal => ParamValues::Dist(normal(rp, integer_flag, &k, key_error)?),
     };
     Ok(Param { path, values })
+}
+
+/// `normal = { mean, sd, lo, hi }`: finite numbers, sd >= 0, and bounds (if
+/// any) with lo < hi, whole numbers with `integer = true`. A missing bound of
+/// a truncated normal is 40 sd from the mean.
+fn normal(
+    rp: &RawParam,
+    integer: bool,
+    k: &dyn Fn(&str) -> String,
+    key_error: &dyn Fn(&str, String) -> SweepError,
+) -> Result<Distribution, SweepError> {
+    let Some(n) = rp.normal.as_ref() else {
+        return Err(key_error(
+            &k("normal"),
+            "missing: a normal needs mean and sd".into(),
+        ));
+    };
+    let (mean, sd) = (n.mean, n.sd);
+    if !mean.is_finite() || !sd.is_finite() || sd < 0.0 {
+        return Err(key_error(
+            &k("normal"),
+            format!("expected a finite mean and sd >= 0, found mean = {mean}, sd = {sd}"),
+        ));
+    }
+    for (field, v) in [("lo", n.lo), ("hi", n.hi)] {
+        match v {
+            Some(x) if !x.is_finite() => {
+                return Err(key_error(
+                    &k(&format!("normal.{field}")),
+                    format!("expected a finite bound, found {x}"),
+                ))
+            }
+            Some(x) if integer && (x.fract() != 0.0 || x.abs() > 9.0e15) => {
+                return Err(key_error(
+                    &k(&format!("normal.{field}")),
+                    format!("with integer = true the bounds are whole numbers, found {x}"),
+                ))
+            }
+            _ => {}
+        }
+    }
+    let bounds = match (n.lo, n.hi) {
+        (None, None) => None,
+        (lo, hi) => {
+            let lo = lo.unwrap_or(mean - 40.0 * sd);
+            let hi = hi.unwrap_or(mean + 40.0 * sd);
+            if lo >= hi {
+                return Err(key_error(
+                    &k(if n.hi.is_some() {
+                        "normal.hi"
+                    } else {
+                        "normal.lo"
+                    }),
+                    format!(
+                        "expected lo < hi for a truncated normal, found lo = {lo}, hi = {hi}{}",
+                        if n.lo.is_none() || n.hi.is_none() {
+                            " (a missing bound is mean -/+ 40 sd)"
+                        } else {
+                            ""
+                        }
+                    ),
+                ));
+            }
+            Some((lo, hi))
+        }
+    };
+    Ok(Distribution::Normal {
+        mean,
+        sd,
+        bounds,
+        integer,
+    })
 }
 
 fn list_text(v: &[f64]) -> String {

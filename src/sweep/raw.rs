@@ -26,7 +26,8 @@
 //! [[param]]
 //! path = "levers.visa_review.credibility"
 //! uniform = [0.2, 0.9]                     # random / lhs: a distribution: uniform,
-//! # log_uniform = [lo, hi], normal = { mean = .., sd = .. }, or choice = [v, ...]
+//! # log_uniform = [lo, hi], normal = { mean = .., sd = .., lo = .., hi = .. }
+//! # (lo and hi optional: truncated to [lo, hi]), or choice = [v, ...]
 //! ```
 
 use serde::{Deserialize, Serialize};
@@ -121,8 +122,11 @@ pub struct RawParam {
     /// `[lo, hi]`: log-uniform on [lo, hi] (0 < lo <= hi): its logarithm is uniform.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_uniform: Option<Vec<f64>>,
-    /// `{ mean = .., sd = .. }`: normal (sd >= 0), not truncated: a draw
-    /// outside the parameter's valid range fails validation before any run.
+    /// `{ mean = .., sd = .., lo = .., hi = .. }`: normal (sd >= 0),
+    /// truncated to [lo, hi] when bounds are given (either or both; lo < hi):
+    /// drawn by inverting the truncated distribution's CDF, so every draw is
+    /// inside the bounds. Without bounds a draw outside the parameter's
+    /// valid range fails validation before any run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub normal: Option<RawNormal>,
     /// `[v, ...]`: one of the values (any TOML values), equally likely: for
@@ -135,12 +139,18 @@ pub struct RawParam {
     pub integer: Option<bool>,
 }
 
-/// `normal = { mean = .., sd = .. }`.
+/// `normal = { mean = .., sd = .., lo = .., hi = .. }`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawNormal {
-    /// Mean.
+    /// Mean (before truncation).
     pub mean: f64,
-    /// Standard deviation (>= 0).
+    /// Standard deviation (>= 0, before truncation).
     pub sd: f64,
+    /// Lower truncation bound (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lo: Option<f64>,
+    /// Upper truncation bound (optional; above `lo`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hi: Option<f64>,
 }

@@ -317,3 +317,129 @@ fn with_runs_kept_every_point_must_have_point_0s_columns() {
         "{e}"
     );
 }
+
+/// The truncated normal's CDF on [lo, hi], written out from Φ.
+fn truncated_cdf(x: f64, mean: f64, sd: f64, lo: f64, hi: f64) -> f64 {
+    use crate::rng::dist::std_normal_cdf as phi;
+    let (pa, pb) = (phi((lo - mean) / sd), phi((hi - mean) / sd));
+    (phi((x - mean) / sd) - pa) / (pb - pa)
+}
+
+#[test]
+fn a_random_sweep_over_a_discount_factor_with_a_bounded_normal_validates() {
+    let text = |bounds: &str| {
+        format!(
+            "version = 1\ndesign = \"random\"\nsamples = 50\n\
+             [[param]]\npath = \"players.korea.discount\"\nnormal = {{ mean = 0.97, sd = 0.05{bounds} }}\n"
+        )
+    };
+    // Unbounded, some of the 50 draws are above 1 and refused.
+    let s = sweep(&text("")).unwrap();
+    let e = s.validate(&s.points(1).unwrap(), false).unwrap_err().to_string();
+    assert!(e.contains("discount"), "{e}");
+    // Truncated to (0, 1], every point validates and lies in the bounds.
+    let s = sweep(&text(", lo = 0.8, hi = 1.0")).unwrap();
+    let pts = s.points(1).unwrap();
+    s.validate(&pts, false).unwrap();
+    let v: Vec<f64> = pts
+        .iter()
+        .map(|p| p.values[0].as_float().unwrap())
+        .collect();
+    assert!(v.iter().all(|x| (0.8..=1.0).contains(x)), "{v:?}");
+    assert!(v.iter().any(|&x| x > 0.97) && v.iter().any(|&x| x < 0.97));
+}
+
+#[test]
+fn a_bounded_normal_draws_the_truncated_normals_quantiles() {
+    // A Latin hypercube puts the i-th smallest draw in the i-th stratum of
+    // equal probability: the truncated CDF at it lies in [i/n, (i+1)/n].
+    let (mean, sd, lo, hi, n) = (0.9, 0.1, 0.75, 1.0, 40);
+    let text = format!(
+        "version = 1\ndesign = \"lhs\"\nsamples = {n}\n\
+         [[param]]\npath = \"players.korea.discount\"\nnormal = {{ mean = {mean}, sd = {sd}, lo = {lo}, hi = {hi} }}\n"
+    );
+    let s = sweep(&text).unwrap();
+    let mut v: Vec<f64> = s
+        .points(5)
+        .unwrap()
+        .iter()
+        .map(|p| p.values[0].as_float().unwrap())
+        .collect();
+    v.sort_by(f64::total_cmp);
+    for (i, &x) in v.iter().enumerate() {
+        let f = truncated_cdf(x, mean, sd, lo, hi);
+        let (a, b) = (i as f64 / n as f64, (i + 1) as f64 / n as f64);
+        assert!(
+            (a - 1e-9..=b + 1e-9).contains(&f),
+            "draw {i} = {x}: F = {f}, outside [{a}, {b}]"
+        );
+    }
+    // The distribution's quantile at u is F^-1(u), also far in a tail
+    // (Φ(8) and Φ(9) are both 1 in double precision).
+    let d = Distribution::Normal {
+        mean: 0.0,
+        sd: 1.0,
+        bounds: Some((8.0, 9.0)),
+        integer: false,
+    };
+    let q = |u: f64| d.quantile(u).as_float().unwrap();
+    let (q1, q5, q9) = (q(0.1), q(0.5), q(0.9));
+    assert!(8.0 < q1 && q1 < q5 && q5 < q9 && q9 < 9.0, "{q1} {q5} {q9}");
+    // Upper tail: P(X > x | X > 8) = Q(x)/Q(8) ≈ e^{-8(x-8)} 8/x; the median is near 8.0855.
+    assert!((q5 - 8.0855).abs() < 2e-3, "{q5}");
+    // One bound: truncated below only.
+    let d = Distribution::Normal {
+        mean: 0.5,
+        sd: 0.2,
+        bounds: Some((0.4, 0.5 + 40.0 * 0.2)),
+        integer: false,
+    };
+    let x = d.quantile(0.3).as_float().unwrap();
+    assert!(
+        (truncated_cdf(x, 0.5, 0.2, 0.4, 8.5) - 0.3).abs() < 1e-9,
+        "{x}"
+    );
+}
+
+#[test]
+fn bad_normal_bounds_are_named_with_their_line() {
+    let head = "version = 1\ndesign = \"random\"\nsamples = 5\n[[param]]\npath = \"players.korea.discount\"\n";
+    let e = err(&format!(
+        "{head}normal = {{ mean = 0.9, sd = 0.1, lo = 1.0, hi = 0.5 }}\n"
+    ));
+    assert!(
+        e.starts_with("s.toml:6: param[0].normal.hi: expected lo < hi for a truncated normal, found lo = 1, hi = 0.5"),
+        "{e}"
+    );
+    let e = err(&format!(
+        "{head}normal = {{ mean = 0.9, sd = 0.1, lo = 1.0, hi = 1.0 }}\n"
+    ));
+    assert!(e.contains("param[0].normal.hi: expected lo < hi"), "{e}");
+    let e = err(&format!(
+        "{head}normal = {{ mean = 0.9, sd = 0.1, lo = nan }}\n"
+    ));
+    assert!(
+        e.starts_with("s.toml:6: param[0].normal.lo: expected a finite bound, found NaN"),
+        "{e}"
+    );
+    let e = err(&format!(
+        "{head}normal = {{ mean = 0.9, sd = 0.001, lo = 2.0 }}\n"
+    ));
+    assert!(
+        e.contains("param[0].normal.lo: expected lo < hi") && e.contains("40 sd"),
+        "{e}"
+    );
+    let e = err(&format!(
+        "{head}normal = {{ mean = inf, sd = 0.1, lo = 0.0 }}\n"
+    ));
+    assert!(e.contains("param[0].normal: expected a finite mean"), "{e}");
+    let e = err(&format!(
+        "{head}normal = {{ mean = 3, sd = 1, lo = 0.5, hi = 6 }}\ninteger = true\n"
+    ));
+    assert!(
+        e.contains("param[0].normal.lo: with integer = true the bounds are whole numbers"),
+        "{e}"
+    );
+    let e = err(&format!("{head}normal = {{ mean = 3, sd = 1, low = 0 }}\n"));
+    assert!(e.contains("low"), "{e}");
+}

@@ -5,6 +5,7 @@
 
 mod alloc;
 mod attrition;
+mod authoring;
 mod cli;
 mod common;
 mod config_cases;

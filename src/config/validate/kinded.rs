@@ -316,3 +316,55 @@ fn fill_row<R: Kinded, M>(row: &Kind<R, M>, raw: &mut R) {
         }
     }
 }
+
+/// A kind table as data, for the schema and the key reference
+/// (`config::schema`): the keys of the raw table that depend on the kind,
+/// and each kind's name and keys.
+#[derive(Debug, Clone)]
+pub(crate) struct KindRows {
+    /// Every kind-dependent key of the raw table ([`Kinded::FIELDS`]).
+    pub fields: Vec<&'static str>,
+    /// Each kind: its name and its keys with what they need.
+    pub kinds: Vec<(&'static str, Vec<KeyRow>)>,
+}
+
+/// A key of a kind, for the schema.
+#[derive(Debug, Clone)]
+pub(crate) struct KeyRow {
+    /// The key.
+    pub name: &'static str,
+    /// It must be given.
+    pub required: bool,
+    /// Its default, if it has one.
+    pub default: Option<serde_json::Value>,
+}
+
+impl<R: Kinded, M> Table<R, M> {
+    /// The rows as data ([`KindRows`]).
+    pub fn rows(&self) -> KindRows {
+        KindRows {
+            fields: R::FIELDS.iter().map(|(n, _)| *n).collect(),
+            kinds: self
+                .kinds
+                .iter()
+                .map(|row| {
+                    let keys = row
+                        .keys
+                        .iter()
+                        .map(|key| KeyRow {
+                            name: key.name,
+                            required: matches!(key.need, Need::Required(_)),
+                            default: match key.need {
+                                Need::Default(Value::Num(x)) => Some(serde_json::json!(x)),
+                                Need::Default(Value::Whole(x)) => Some(serde_json::json!(x)),
+                                Need::Default(Value::Text(x)) => Some(serde_json::json!(x)),
+                                _ => None,
+                            },
+                        })
+                        .collect();
+                    (row.name, keys)
+                })
+                .collect(),
+        }
+    }
+}

@@ -33,7 +33,9 @@ use checks::name;
 use clock::{clock_base, focal, Cal};
 use kinds::{POLICIES, STRATEGIES, TRIGGERS};
 
+pub use checks::MAX_MAGNITUDE;
 pub use forecast::{FACT_KINDS, FACT_MODES};
+pub(crate) use kinded::KindRows;
 pub use kinds::{
     BOULWARE_EXPONENT, CONCEDER_EXPONENT, POLICY_KINDS, STRATEGY_KINDS, TRIGGER_KINDS,
 };
@@ -84,6 +86,18 @@ fn k(base: &str, field: &str) -> String {
 
 fn list(items: &[&str]) -> String {
     items.join(", ")
+}
+
+/// The kind tables as data, keyed by the name of their raw type's schema
+/// (`RawStrategy`, `RawPolicy`, `RawTrigger`, `RawFact`): what the JSON
+/// Schema says about kinded tables comes from the same rows as validation.
+pub(crate) fn kind_tables() -> Vec<(&'static str, KindRows)> {
+    vec![
+        ("RawStrategy", STRATEGIES.rows()),
+        ("RawPolicy", POLICIES.rows()),
+        ("RawTrigger", TRIGGERS.rows()),
+        ("RawFact", forecast::FACTS.rows()),
+    ]
 }
 
 // ---------------------------------------------------------------------------
