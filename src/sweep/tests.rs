@@ -335,7 +335,10 @@ fn a_random_sweep_over_a_discount_factor_with_a_bounded_normal_validates() {
     };
     // Unbounded, some of the 50 draws are above 1 and refused.
     let s = sweep(&text("")).unwrap();
-    let e = s.validate(&s.points(1).unwrap(), false).unwrap_err().to_string();
+    let e = s
+        .validate(&s.points(1).unwrap(), false)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("discount"), "{e}");
     // Truncated to (0, 1], every point validates and lies in the bounds.
     let s = sweep(&text(", lo = 0.8, hi = 1.0")).unwrap();
