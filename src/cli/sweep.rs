@@ -283,7 +283,7 @@ fn execute(
     sw: &Sweep,
     state: &State,
     points: &[Point],
-    runs_metrics: Option<Metrics>,
+    runs_metrics: Option<sweep::RunsColumns>,
     pool: Pool,
     how: Behaviour,
     fresh: bool,
@@ -296,12 +296,13 @@ fn execute(
     OutputDir::create(root.join(store::POINTS_DIR))?;
     let header = store::encode_csv([store::summary_header(sw)])?;
     let runs_header = match &runs_metrics {
-        Some(m) if state.runs_csv => Some(store::encode_csv([RunsCsv::sweep_header(
-            m,
+        Some(c) if state.runs_csv => Some(store::encode_csv([RunsCsv::sweep_header(
+            &c.metrics,
             &store::param_columns(sw),
         )])?),
         _ => None,
     };
+    let realify: Vec<usize> = runs_metrics.map(|c| c.realify).unwrap_or_default();
     let pending: Vec<&Point> = points
         .iter()
         .filter(|p| fresh || !store::point_done(&root, p.index, state.runs_csv))
@@ -364,7 +365,7 @@ fn execute(
                         }
                         if let Some(f) = runs_file.as_mut() {
                             led.clear();
-                            RunsCsv::append_led(&mut led, &store::runs_lead(p)?, rows);
+                            RunsCsv::append_led(&mut led, &store::runs_lead(p)?, rows, &realify);
                             f.write_all(&led)?;
                         }
                     }

@@ -104,10 +104,29 @@ impl RunsCsv {
     /// Appends `rows` (lines of [`RunsCsv::append_row`]) to `buf`, each line
     /// led by `lead` (a sweep point's `point` and parameter cells, joined by
     /// commas and ending in one): the rows of a sweep's runs.csv.
-    pub fn append_led(buf: &mut Vec<u8>, lead: &[u8], rows: &[u8]) {
+    pub fn append_led(buf: &mut Vec<u8>, lead: &[u8], rows: &[u8], realify: &[usize]) {
         for line in rows.split_inclusive(|&b| b == b'\n') {
             buf.extend_from_slice(lead);
-            buf.extend_from_slice(line);
+            if realify.is_empty() {
+                buf.extend_from_slice(line);
+                continue;
+            }
+            // Cells of the `realify` columns holding a whole number get `.0`.
+            let body = line.strip_suffix(b"\n").unwrap_or(line);
+            for (j, cell) in body.split(|&b| b == b',').enumerate() {
+                if j > 0 {
+                    buf.push(b',');
+                }
+                buf.extend_from_slice(cell);
+                let whole =
+                    !cell.is_empty() && cell.iter().all(|&b| b.is_ascii_digit() || b == b'-');
+                if whole && realify.contains(&j) {
+                    buf.extend_from_slice(b".0");
+                }
+            }
+            if body.len() < line.len() {
+                buf.push(b'\n');
+            }
         }
     }
 

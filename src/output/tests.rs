@@ -158,8 +158,12 @@ fn runs_header_is_exact() {
         "point,param.a,replicate,master_seed,rng_point,rng_stream"
     );
     let mut led = Vec::new();
-    RunsCsv::append_led(&mut led, b"3,0.5,", b"0,1,2\n1,1,2\n");
+    RunsCsv::append_led(&mut led, b"3,0.5,", b"0,1,2\n1,1,2\n", &[]);
     assert_eq!(led, b"3,0.5,0,1,2\n3,0.5,1,1,2\n");
+    // A column whose grid is whole at some points only: `.0` on whole cells.
+    led.clear();
+    RunsCsv::append_led(&mut led, b"3,", b"0,104,\n1,2.5,7\n", &[1, 2]);
+    assert_eq!(led, b"3,0,104.0,\n3,1,2.5,7.0\n");
 }
 
 #[test]

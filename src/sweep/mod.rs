@@ -33,7 +33,7 @@ use crate::config::raw::RawScenario;
 use crate::config::{self, ConfigError};
 use crate::model::Scenario;
 use crate::outcome::Metrics;
-use crate::output::format_f64;
+use crate::output::{format_f64, RunsCsv};
 use crate::rng::hash::fnv1a64;
 
 pub use design::Distribution;
@@ -204,6 +204,17 @@ pub enum BaseSource<'a> {
         /// The text.
         text: &'a str,
     },
+}
+
+/// The columns of a sweep's runs.csv, shared by every point.
+#[derive(Debug, Clone)]
+pub struct RunsColumns {
+    /// The metrics (the same names at every point).
+    pub metrics: Metrics,
+    /// Columns (indices in a run's runs.csv row) of issues whose grid is
+    /// whole-number at some points and not at others: written as reals
+    /// (`104.0`) at every point, so that the column has one type.
+    pub realify: Vec<usize>,
 }
 
 /// A validated sweep.
@@ -430,10 +441,13 @@ impl Sweep {
         &self,
         points: &[Point],
         one_runs_csv: bool,
-    ) -> Result<Option<Metrics>, SweepError> {
+    ) -> Result<Option<RunsColumns>, SweepError> {
         let mut first: Option<SweepError> = None;
         let mut others = 0;
         let mut columns: Option<Metrics> = None;
+        // Per issue: whether its grid is whole-number at every point so far.
+        let mut whole: Vec<bool> = Vec::new();
+        let mut mixed: Vec<bool> = Vec::new();
         for p in points {
             let checked = self
                 .point_doc(p)
@@ -460,6 +474,20 @@ impl Sweep {
             }
             let m = Metrics::new(&scn);
             let names = m.names();
+            let r = scn.protocol.resolution;
+            let here: Vec<bool> = scn
+                .issues
+                .iter()
+                .map(|is| is.grid_scale(r) == Some(1.0))
+                .collect();
+            if whole.is_empty() {
+                mixed = vec![false; here.len()];
+                whole = here;
+            } else {
+                for ((w, m), h) in whole.iter().zip(mixed.iter_mut()).zip(&here) {
+                    *m |= w != h;
+                }
+            }
             match &columns {
                 None => columns = Some(m),
                 Some(c) if c.names() == names => {}
@@ -480,7 +508,22 @@ impl Sweep {
             }
         }
         match first {
-            None => Ok(columns),
+            None => Ok(columns.map(|metrics| RunsColumns {
+                realify: mixed
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &m)| m)
+                    .map(|(k, _)| {
+                        // The issue's column in a run's runs.csv row.
+                        let name = &metrics.names()[metrics.terms.start + k];
+                        RunsCsv::header(&metrics)
+                            .iter()
+                            .position(|h| h == name)
+                            .unwrap_or(usize::MAX)
+                    })
+                    .collect(),
+                metrics,
+            })),
             Some(SweepError::Point {
                 file,
                 point,
