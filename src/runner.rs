@@ -13,7 +13,7 @@
 use crate::engine::{simulate, Observer, Workspace};
 use crate::model::Scenario;
 use crate::outcome::{Metrics, Outcome};
-use crate::output::RunsCsv;
+use crate::output::{RealColumns, RunsCsv};
 use crate::rng::{run_rng, RunCoord};
 use crate::stats::{wilson, RunStats};
 use rayon::prelude::*;
@@ -57,14 +57,18 @@ pub struct RunSpec {
     pub rows: bool,
 }
 
-/// One sweep point to simulate: its scenario and the `point` coordinate of
-/// its runs' generators.
+/// One sweep point to simulate: its scenario, the `point` coordinate of
+/// its runs' generators and, for its rows, the columns written as reals.
 #[derive(Debug, Clone, Copy)]
 pub struct PointSpec<'a> {
     /// The point's validated scenario.
     pub scenario: &'a Scenario,
     /// The `point` coordinate ([`RunCoord::point`]) of its runs.
     pub point: u64,
+    /// The real columns of its rows, when they go into one file with other
+    /// points' (a sweep's runs.csv: the union of all points'); `None`: the
+    /// scenario's own ([`RealColumns::of`]).
+    pub real: Option<&'a RealColumns>,
 }
 
 /// What [`Pool::run_points`] reports about a point, serially and in order.
@@ -123,10 +127,24 @@ impl Pool {
         &self,
         scn: &Scenario,
         spec: RunSpec,
+        write_rows: impl FnMut(&[u8]) -> Result<(), E>,
+        progress: impl FnMut(u64) -> Result<(), E>,
+    ) -> Result<Ran, E> {
+        let metrics = Metrics::new(scn);
+        let real = RealColumns::of(scn, &metrics);
+        self.run_with(scn, &metrics, &real, spec, write_rows, progress)
+    }
+
+    /// [`Pool::run`] with the rows' real columns given.
+    fn run_with<E>(
+        &self,
+        scn: &Scenario,
+        metrics: &Metrics,
+        real: &RealColumns,
+        spec: RunSpec,
         mut write_rows: impl FnMut(&[u8]) -> Result<(), E>,
         mut progress: impl FnMut(u64) -> Result<(), E>,
     ) -> Result<Ran, E> {
-        let metrics = Metrics::new(scn);
         let mut total = RunStats::new(metrics.len(), scn.clock.horizon);
         let mut tally = Tally::new(scn);
         let candidates = max_candidates(scn, spec.runs);
@@ -137,7 +155,16 @@ impl Pool {
             let results: Vec<Chunk> = self.pool.install(|| {
                 (next..end)
                     .into_par_iter()
-                    .map(|c| run_chunk(scn, &metrics, spec, chunk_range(c, candidates), u64::MAX))
+                    .map(|c| {
+                        run_chunk(
+                            scn,
+                            metrics,
+                            real,
+                            spec,
+                            chunk_range(c, candidates),
+                            u64::MAX,
+                        )
+                    })
                     .collect()
             });
             for (c, mut chunk) in (next..end).zip(results) {
@@ -145,7 +172,7 @@ impl Pool {
                 if scn.forecast.is_some() && chunk.kept >= left {
                     // The last chunk needed: keep only its first `left`
                     // runs, and count no candidate after the last of them.
-                    chunk = run_chunk(scn, &metrics, spec, chunk_range(c, candidates), left);
+                    chunk = run_chunk(scn, metrics, real, spec, chunk_range(c, candidates), left);
                 }
                 total.merge(&chunk.stats);
                 tally.add(&chunk);
@@ -185,6 +212,13 @@ impl Pool {
         mut report: impl FnMut(usize, PointEvent<'_>) -> Result<(), E>,
         mut progress: impl FnMut(u64) -> Result<(), E>,
     ) -> Result<(), E> {
+        let metrics: Vec<Metrics> = points.iter().map(|p| Metrics::new(p.scenario)).collect();
+        let own: Vec<RealColumns> = points
+            .iter()
+            .zip(&metrics)
+            .map(|(p, m)| RealColumns::of(p.scenario, m))
+            .collect();
+        let real = |k: usize| points[k].real.unwrap_or(&own[k]);
         if points.iter().any(|p| p.scenario.forecast.is_some()) {
             // Candidates are drawn until enough are kept: point by point.
             for (k, p) in points.iter().enumerate() {
@@ -194,8 +228,10 @@ impl Pool {
                     point: p.point,
                     rows,
                 };
-                let ran = self.run(
+                let ran = self.run_with(
                     p.scenario,
+                    &metrics[k],
+                    real(k),
                     spec,
                     |r| report(k, PointEvent::Rows(r)),
                     &mut progress,
@@ -204,7 +240,6 @@ impl Pool {
             }
             return Ok(());
         }
-        let metrics: Vec<Metrics> = points.iter().map(|p| Metrics::new(p.scenario)).collect();
         let n_chunks = runs.div_ceil(CHUNK);
         let jobs: Vec<(usize, u64)> = (0..points.len())
             .flat_map(|k| (0..n_chunks).map(move |c| (k, c)))
@@ -222,7 +257,14 @@ impl Pool {
                             rows,
                         };
                         let range = chunk_range(c, runs);
-                        run_chunk(points[k].scenario, &metrics[k], spec, range, u64::MAX)
+                        run_chunk(
+                            points[k].scenario,
+                            &metrics[k],
+                            real(k),
+                            spec,
+                            range,
+                            u64::MAX,
+                        )
                     })
                     .collect()
             });
@@ -360,6 +402,7 @@ struct Chunk {
 fn run_chunk(
     scn: &Scenario,
     metrics: &Metrics,
+    real: &RealColumns,
     spec: RunSpec,
     replicates: Range<u64>,
     limit: u64,
@@ -393,7 +436,7 @@ fn run_chunk(
         metrics.values(&out, &mut values);
         c.stats.add(&values, &out);
         if spec.rows {
-            RunsCsv::append_row(&mut c.rows, scn, metrics, coord, &out, &values);
+            RunsCsv::append_row(&mut c.rows, scn, metrics, real, coord, &out, &values);
         }
     }
     c

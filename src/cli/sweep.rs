@@ -295,14 +295,14 @@ fn execute(
     let root = dir.path().to_path_buf();
     OutputDir::create(root.join(store::POINTS_DIR))?;
     let header = store::encode_csv([store::summary_header(sw)])?;
+    // Some exactly when runs are kept (`validate` with `state.runs_csv`).
     let runs_header = match &runs_metrics {
-        Some(c) if state.runs_csv => Some(store::encode_csv([RunsCsv::sweep_header(
+        Some(c) => Some(store::encode_csv([RunsCsv::sweep_header(
             &c.metrics,
             &store::param_columns(sw),
         )])?),
-        _ => None,
+        None => None,
     };
-    let realify: Vec<usize> = runs_metrics.map(|c| c.realify).unwrap_or_default();
     let pending: Vec<&Point> = points
         .iter()
         .filter(|p| fresh || !store::point_done(&root, p.index, state.runs_csv))
@@ -343,6 +343,7 @@ fn execute(
             .map(|(p, s)| PointSpec {
                 scenario: s,
                 point: p.rng_point,
+                real: runs_metrics.as_ref().map(|c| &c.real),
             })
             .collect();
         let metrics: Vec<Metrics> = scenarios.iter().map(Metrics::new).collect();
@@ -365,7 +366,7 @@ fn execute(
                         }
                         if let Some(f) = runs_file.as_mut() {
                             led.clear();
-                            RunsCsv::append_led(&mut led, &store::runs_lead(p)?, rows, &realify);
+                            RunsCsv::append_led(&mut led, &store::runs_lead(p)?, rows);
                             f.write_all(&led)?;
                         }
                     }

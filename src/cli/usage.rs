@@ -41,7 +41,8 @@ pub const REPLAY: &str = "\
 Examples:
   standoff replay --run 291 --seed 11           # candidate 291 of `standoff run --seed 11`
   standoff replay --no-forecast --seed 7 --run 14 > trace.csv
-  standoff replay my_scenario.toml --as-of 2025-09-30 --seed 3 --run 0";
+  standoff replay my_scenario.toml --as-of 2025-09-30 --seed 3 --run 0
+  standoff replay --sweep sweeps/levers --point 2 --run 17   # a row of the sweep's runs.csv";
 
 /// Examples of `sweep`.
 pub const SWEEP: &str = "\
@@ -122,7 +123,7 @@ pub fn man_page() -> std::io::Result<Vec<u8>> {
     top.render_synopsis_section(&mut w)?;
     top.render_description_section(&mut w)?;
     top.render_options_section(&mut w)?;
-    examples(&mut w, "EXAMPLES", TOP)?;
+    examples(&mut w, TOP)?;
     for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
         let title = format!("STANDOFF {}", sub.get_name().to_uppercase());
         Roff::new()
@@ -137,7 +138,7 @@ pub fn man_page() -> std::io::Result<Vec<u8>> {
             man.render_options_section(&mut part)?;
         }
         if let Some(text) = sub.get_after_help() {
-            examples(&mut part, "EXAMPLES", &text.to_string())?;
+            examples(&mut part, &text.to_string())?;
         }
         for line in String::from_utf8_lossy(&part).lines() {
             match line.strip_prefix(".SH ") {
@@ -157,9 +158,9 @@ pub fn man_page() -> std::io::Result<Vec<u8>> {
 
 /// An examples section: the lines after the text's `Examples:` line, as
 /// they are (no filling).
-fn examples(w: &mut Vec<u8>, heading: &str, text: &str) -> std::io::Result<()> {
+fn examples(w: &mut Vec<u8>, text: &str) -> std::io::Result<()> {
     let mut r = Roff::new();
-    r.control("SH", [heading]).control("nf", []);
+    r.control("SH", ["EXAMPLES"]).control("nf", []);
     for line in text.lines().skip(1) {
         r.text([roman(line.trim_start())]);
     }

@@ -66,7 +66,7 @@ use strategy::{Bidder, Seen};
 /// 5: runs.csv names the run's generator coordinates for what they are
 /// (`rng_point`, `rng_stream`, not `point`, `replicate`), and writes a
 /// whole value of a real-valued column with a decimal point (`1.0`;
-/// `output::RunsCsv::is_real`), so that polars, which infers a column's
+/// `output::RealColumns`), so that polars, which infers a column's
 /// type from its first rows, reads `0`, `0.5`, `1` as floats: the numbers
 /// are unchanged, the bytes of runs.csv are not.
 pub const RESULTS_VERSION: u32 = 5;

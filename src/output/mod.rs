@@ -37,8 +37,9 @@ pub use manifest::{
 };
 pub use replace::{is_written_file, is_written_folder, WRITTEN};
 pub use tables::{
-    forecast_rows, histogram_rows, summary_rows, survival_rows, RunsCsv, SummaryRow, DEFAULT_BINS,
-    FORECAST_HEADER, FORECAST_QUANTILES, HISTOGRAM_HEADER, SUMMARY_HEADER, SURVIVAL_HEADER,
+    forecast_rows, histogram_rows, summary_rows, survival_rows, RealColumns, RunsCsv, SummaryRow,
+    DEFAULT_BINS, FORECAST_HEADER, FORECAST_QUANTILES, HISTOGRAM_HEADER, SUMMARY_HEADER,
+    SURVIVAL_HEADER,
 };
 pub use trace::{trace_header, TraceCsv};
 

@@ -54,29 +54,6 @@ impl RunsCsv {
         metrics.is_proportion(i) || i == metrics.end_round
     }
 
-    /// True if metric `i` is real-valued in runs.csv, and so written with a
-    /// decimal point even when whole (`1.0`, `293.0`): the terms of an
-    /// issue whose grid is not whole numbers, utilities, costs, support
-    /// and reservation values. A reader that infers a column's type from
-    /// its first rows (polars reads 100) then never takes a column of
-    /// mostly whole values (`0`, `1` of a grid with `0.5`) for integers and
-    /// fails on the first fraction. Whole-number grids, counts and rounds
-    /// are integers, written as such.
-    pub fn is_real(scn: &Scenario, metrics: &Metrics, i: usize) -> bool {
-        if metrics.terms.contains(&i) {
-            let k = i - metrics.terms.start;
-            return scn.grid_scales.get(k).copied().flatten() != Some(1.0);
-        }
-        [
-            metrics.utility,
-            metrics.cost,
-            metrics.support,
-            metrics.reservation,
-        ]
-        .iter()
-        .any(|m| m.contains(&i))
-    }
-
     /// The header of runs.csv for a scenario's metrics.
     pub fn header(metrics: &Metrics) -> Vec<String> {
         let mut h: Vec<String> = Self::FIXED.iter().map(|s| s.to_string()).collect();
@@ -104,29 +81,10 @@ impl RunsCsv {
     /// Appends `rows` (lines of [`RunsCsv::append_row`]) to `buf`, each line
     /// led by `lead` (a sweep point's `point` and parameter cells, joined by
     /// commas and ending in one): the rows of a sweep's runs.csv.
-    pub fn append_led(buf: &mut Vec<u8>, lead: &[u8], rows: &[u8], realify: &[usize]) {
+    pub fn append_led(buf: &mut Vec<u8>, lead: &[u8], rows: &[u8]) {
         for line in rows.split_inclusive(|&b| b == b'\n') {
             buf.extend_from_slice(lead);
-            if realify.is_empty() {
-                buf.extend_from_slice(line);
-                continue;
-            }
-            // Cells of the `realify` columns holding a whole number get `.0`.
-            let body = line.strip_suffix(b"\n").unwrap_or(line);
-            for (j, cell) in body.split(|&b| b == b',').enumerate() {
-                if j > 0 {
-                    buf.push(b',');
-                }
-                buf.extend_from_slice(cell);
-                let whole =
-                    !cell.is_empty() && cell.iter().all(|&b| b.is_ascii_digit() || b == b'-');
-                if whole && realify.contains(&j) {
-                    buf.extend_from_slice(b".0");
-                }
-            }
-            if body.len() < line.len() {
-                buf.push(b'\n');
-            }
+            buf.extend_from_slice(line);
         }
     }
 
@@ -138,6 +96,7 @@ impl RunsCsv {
         buf: &mut Vec<u8>,
         scn: &Scenario,
         metrics: &Metrics,
+        real: &RealColumns,
         coord: RunCoord,
         outcome: &Outcome,
         values: &[f64],
@@ -157,7 +116,7 @@ impl RunsCsv {
         for (i, &v) in values.iter().enumerate() {
             if !Self::in_fixed_columns(metrics, i) {
                 buf.push(b',');
-                if v.is_finite() && v.fract() == 0.0 && Self::is_real(scn, metrics, i) {
+                if v.is_finite() && v.fract() == 0.0 && real.is(i) {
                     let _ = write!(buf, "{v:.1}");
                 } else {
                     push_f64(buf, v);
@@ -165,6 +124,53 @@ impl RunsCsv {
             }
         }
         buf.push(b'\n');
+    }
+}
+
+/// Which metrics runs.csv writes as reals, with a decimal point even when
+/// whole (`1.0`, `293.0`): the terms of an issue whose grid is not whole
+/// numbers, utilities, costs, support and reservation values. A reader
+/// that infers a column's type from its first rows (polars reads 100) then
+/// never takes a column of mostly whole values (`0`, `1` of a grid with
+/// `0.5`) for integers and fails on the first fraction. Whole-number
+/// grids, counts and rounds are integers, written as such.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RealColumns(Vec<bool>);
+
+impl RealColumns {
+    /// The real-valued metrics of a scenario (built or not: grids are
+    /// taken from its issues and resolution).
+    pub fn of(scn: &Scenario, metrics: &Metrics) -> RealColumns {
+        let r = scn.protocol.resolution;
+        let real = (0..metrics.len()).map(|i| {
+            if metrics.terms.contains(&i) {
+                let k = i - metrics.terms.start;
+                return scn.issues[k].grid_scale(r) != Some(1.0);
+            }
+            [
+                metrics.utility,
+                metrics.cost,
+                metrics.support,
+                metrics.reservation,
+            ]
+            .iter()
+            .any(|m| m.contains(&i))
+        });
+        RealColumns(real.collect())
+    }
+
+    /// Also real what `other` writes as real: the columns of a sweep's
+    /// runs.csv, whose points may differ (an issue's grid whole at some
+    /// points only), so that each column has one type.
+    pub fn widen(&mut self, other: &RealColumns) {
+        for (a, b) in self.0.iter_mut().zip(&other.0) {
+            *a |= b;
+        }
+    }
+
+    /// True if metric `i` is written as a real.
+    pub fn is(&self, i: usize) -> bool {
+        self.0.get(i).copied().unwrap_or(false)
     }
 }
 

@@ -158,12 +158,8 @@ fn runs_header_is_exact() {
         "point,param.a,replicate,master_seed,rng_point,rng_stream"
     );
     let mut led = Vec::new();
-    RunsCsv::append_led(&mut led, b"3,0.5,", b"0,1,2\n1,1,2\n", &[]);
+    RunsCsv::append_led(&mut led, b"3,0.5,", b"0,1,2\n1,1,2\n");
     assert_eq!(led, b"3,0.5,0,1,2\n3,0.5,1,1,2\n");
-    // A column whose grid is whole at some points only: `.0` on whole cells.
-    led.clear();
-    RunsCsv::append_led(&mut led, b"3,", b"0,104,\n1,2.5,7\n", &[1, 2]);
-    assert_eq!(led, b"3,0,104.0,\n3,1,2.5,7.0\n");
 }
 
 #[test]
@@ -173,9 +169,26 @@ fn runs_rows_are_formatted_with_empty_nan_cells() {
     let mut buf = Vec::new();
     let deal = outcome(OutcomeKind::Deal, 2, 350.0);
     let at = |r| RunCoord::new(42, 0, r);
-    RunsCsv::append_row(&mut buf, &scn, &m, at(0), &deal, &values(&scn, &deal));
+    let real = RealColumns::of(&scn, &m);
+    RunsCsv::append_row(
+        &mut buf,
+        &scn,
+        &m,
+        &real,
+        at(0),
+        &deal,
+        &values(&scn, &deal),
+    );
     let none = outcome(OutcomeKind::NoDeal, 3, f64::NAN);
-    RunsCsv::append_row(&mut buf, &scn, &m, at(1), &none, &values(&scn, &none));
+    RunsCsv::append_row(
+        &mut buf,
+        &scn,
+        &m,
+        &real,
+        at(1),
+        &none,
+        &values(&scn, &none),
+    );
     assert_eq!(
         String::from_utf8(buf.clone()).unwrap(),
         "0,42,0,0,deal,2,2025-08-14,350,0.25,0.75,1.5,0.0,0.5,0.625,0.2,0.2,1\n\
@@ -183,8 +196,28 @@ fn runs_rows_are_formatted_with_empty_nan_cells() {
     );
     // A whole value of a real-valued column (cost_us = 0) has its decimal
     // point; a term on a whole-number grid (amount) and counts have none.
-    assert!(RunsCsv::is_real(&scn, &m, m.cost[1]) && !RunsCsv::is_real(&scn, &m, m.terms.start));
-    assert!(!RunsCsv::is_real(&scn, &m, m.ratifications));
+    assert!(real.is(m.cost[1]) && !real.is(m.terms.start));
+    assert!(!real.is(m.ratifications));
+    // In a sweep's runs.csv, a column real at any point is real at every
+    // point (an issue whose grid is whole at some points only): `350.0`.
+    let mut finer = scn.clone();
+    finer.issues[0].lo += 0.5;
+    let mut widened = real.clone();
+    widened.widen(&RealColumns::of(&finer, &m));
+    assert!(widened.is(m.terms.start) && !widened.is(m.ratifications));
+    let mut row = Vec::new();
+    RunsCsv::append_row(
+        &mut row,
+        &scn,
+        &m,
+        &widened,
+        at(0),
+        &deal,
+        &values(&scn, &deal),
+    );
+    assert!(String::from_utf8(row)
+        .unwrap()
+        .starts_with("0,42,0,0,deal,2,2025-08-14,350.0,"));
     // The rows parse with the header as a rectangular CSV.
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(RunsCsv::header(&m)).unwrap();

@@ -33,7 +33,7 @@ use crate::config::raw::RawScenario;
 use crate::config::{self, ConfigError};
 use crate::model::Scenario;
 use crate::outcome::Metrics;
-use crate::output::{format_f64, RunsCsv};
+use crate::output::{format_f64, RealColumns};
 use crate::rng::hash::fnv1a64;
 
 pub use design::Distribution;
@@ -211,10 +211,10 @@ pub enum BaseSource<'a> {
 pub struct RunsColumns {
     /// The metrics (the same names at every point).
     pub metrics: Metrics,
-    /// Columns (indices in a run's runs.csv row) of issues whose grid is
-    /// whole-number at some points and not at others: written as reals
-    /// (`104.0`) at every point, so that the column has one type.
-    pub realify: Vec<usize>,
+    /// The columns written as reals: those real at any point (an issue
+    /// whose grid is whole-number at some points only is written `104.0`
+    /// at every point), so that each column has one type.
+    pub real: RealColumns,
 }
 
 /// A validated sweep.
@@ -444,10 +444,7 @@ impl Sweep {
     ) -> Result<Option<RunsColumns>, SweepError> {
         let mut first: Option<SweepError> = None;
         let mut others = 0;
-        let mut columns: Option<Metrics> = None;
-        // Per issue: whether its grid is whole-number at every point so far.
-        let mut whole: Vec<bool> = Vec::new();
-        let mut mixed: Vec<bool> = Vec::new();
+        let mut shared: Option<RunsColumns> = None;
         for p in points {
             let checked = self
                 .point_doc(p)
@@ -473,26 +470,12 @@ impl Sweep {
                 continue;
             }
             let m = Metrics::new(&scn);
-            let names = m.names();
-            let r = scn.protocol.resolution;
-            let here: Vec<bool> = scn
-                .issues
-                .iter()
-                .map(|is| is.grid_scale(r) == Some(1.0))
-                .collect();
-            if whole.is_empty() {
-                mixed = vec![false; here.len()];
-                whole = here;
-            } else {
-                for ((w, m), h) in whole.iter().zip(mixed.iter_mut()).zip(&here) {
-                    *m |= w != h;
-                }
-            }
-            match &columns {
-                None => columns = Some(m),
-                Some(c) if c.names() == names => {}
+            let real = RealColumns::of(&scn, &m);
+            match shared.as_mut() {
+                None => shared = Some(RunsColumns { metrics: m, real }),
+                Some(c) if c.metrics.names() == m.names() => c.real.widen(&real),
                 Some(c) => {
-                    let c = c.names();
+                    let (c, names) = (c.metrics.names(), m.names());
                     let at = c.iter().zip(names).position(|(a, b)| a != b);
                     let difference = match at {
                         Some(i) => format!("`{}` where point 0 has `{}`", names[i], c[i]),
@@ -508,22 +491,7 @@ impl Sweep {
             }
         }
         match first {
-            None => Ok(columns.map(|metrics| RunsColumns {
-                realify: mixed
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, &m)| m)
-                    .map(|(k, _)| {
-                        // The issue's column in a run's runs.csv row.
-                        let name = &metrics.names()[metrics.terms.start + k];
-                        RunsCsv::header(&metrics)
-                            .iter()
-                            .position(|h| h == name)
-                            .unwrap_or(usize::MAX)
-                    })
-                    .collect(),
-                metrics,
-            })),
+            None => Ok(shared),
             Some(SweepError::Point {
                 file,
                 point,

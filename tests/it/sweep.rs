@@ -625,14 +625,17 @@ fn run_points_gives_each_point_what_run_gives_it() {
         PointSpec {
             scenario: &base.scenario,
             point: 17,
+            real: None,
         },
         PointSpec {
             scenario: &other.scenario,
             point: 4,
+            real: None,
         },
         PointSpec {
             scenario: &base.scenario,
             point: 0,
+            real: None,
         },
     ];
     let runs = 2 * runner::CHUNK + 5;
